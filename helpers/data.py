@@ -1,0 +1,84 @@
+"""The data sets shipped in ``data/``, each checked against its sha256 on load.
+
+Nothing is downloaded: every file lives in the repository's ``data/`` folder (see ``data/README.md``
+for provenance and licences). The folder is found from ``COURSE_DATA_DIR`` if set, else next to
+this package, else in the current folder or one of its parents.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+CHECKSUMS: dict[str, str] = {
+    "digits8x8_binary.csv": "c2699daa717b58489330f24345ce8e3c274c1f5fe663d77930957fb073c27339",
+}
+"""sha256 of every shipped data file, by file name."""
+
+
+def data_dir() -> Path:
+    """The folder that holds the course's data files."""
+    candidates: list[Path] = []
+    if os.environ.get("COURSE_DATA_DIR"):
+        candidates.append(Path(os.environ["COURSE_DATA_DIR"]))
+    candidates.append(Path(__file__).resolve().parent.parent / "data")
+    here = Path.cwd().resolve()
+    candidates += [folder / "data" for folder in (here, *here.parents)]
+    for folder in candidates:
+        if (folder / next(iter(CHECKSUMS))).is_file():
+            return folder
+    raise FileNotFoundError(
+        "Cannot find the course's data/ folder. Run the notebook's first cell, or set COURSE_DATA_DIR "
+        f"to the folder that holds {next(iter(CHECKSUMS))}. Looked in: " + ", ".join(map(str, candidates))
+    )
+
+
+def data_path(name: str, sha256: str | None = None) -> Path:
+    """Path of the data file ``name`` after checking its sha256.
+
+    ``sha256`` is the expected digest; by default the one in :data:`CHECKSUMS`. Modules that ship
+    their own data file (``helpers.text``, ...) pass their digest here.
+    """
+    expected = sha256 or CHECKSUMS.get(name)
+    if expected is None:
+        raise KeyError(f"unknown data file {name!r} and no sha256 given; known: {sorted(CHECKSUMS)}")
+    path = data_dir() / name
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: restore it from the course repository.")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != expected:
+        raise OSError(
+            f"{path} is damaged or was changed: sha256 {digest}, expected {expected}. "
+            "Restore it from the course repository."
+        )
+    return path
+
+
+@dataclass(frozen=True)
+class Digits:
+    """Binarised 8x8 handwritten digits with a fixed train/test split.
+
+    ``x_train`` [N_train, 8, 8] and ``x_test`` [N_test, 8, 8]: uint8 pixels in {0, 1};
+    ``y_train`` [N_train] and ``y_test`` [N_test]: int64 labels 0..9.
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+
+def load_digits() -> Digits:
+    """The UCI optical digits (1,797 images, 8x8), binarised at grey level 8; 1,500 train, 297 test."""
+    with data_path("digits8x8_binary.csv").open(newline="") as handle:
+        rows = list(csv.reader(handle))[1:]
+    split = np.array([row[0] for row in rows])
+    labels = np.array([int(row[1]) for row in rows], dtype=np.int64)
+    pixels = np.array([[int(v) for v in row[2:]] for row in rows], dtype=np.uint8).reshape(-1, 8, 8)
+    train, test = split == "train", split == "test"
+    return Digits(pixels[train], labels[train], pixels[test], labels[test])

@@ -1,0 +1,48 @@
+"""Shared fixtures: a scratch copy of the course in which grading can write freely."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from harness import ROOT, nbgrader_meta
+
+PY_FILES = ("course.py", "grade.py", "release.py", "nbgrader_config.py")
+
+
+def make_scratch_course(target: Path) -> Path:
+    """Copy what grading needs (solutions, notebooks, autograder scripts) into ``target``."""
+    shutil.copytree(ROOT / "solutions", target / "solutions")
+    shutil.copytree(ROOT / "notebooks", target / "notebooks")
+    (target / "autograder").mkdir()
+    for name in PY_FILES:
+        shutil.copy2(ROOT / "autograder" / name, target / "autograder" / name)
+    shutil.copy2(ROOT / "nbgrader_config.py", target / "nbgrader_config.py")
+    return target
+
+
+def reference_hand_in(assignment: str) -> nbformat.NotebookNode:
+    """The released notebook with the instructor's answers typed into its answer cells."""
+    source = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    answers = {
+        nbgrader_meta(c)["grade_id"]: c.source for c in source.cells if nbgrader_meta(c).get("solution")
+    }
+    released = nbformat.read(ROOT / "notebooks" / assignment / f"{assignment}.ipynb", as_version=4)
+    for cell in released.cells:
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    return released
+
+
+def blank_hand_in(assignment: str) -> nbformat.NotebookNode:
+    """The released notebook as a student receives it."""
+    return nbformat.read(ROOT / "notebooks" / assignment / f"{assignment}.ipynb", as_version=4)
+
+
+@pytest.fixture
+def scratch_course(tmp_path: Path) -> Path:
+    return make_scratch_course(tmp_path / "course")

@@ -1,0 +1,56 @@
+"""The committed student notebooks are exactly what ``make release`` makes, and hold no answers."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness import ROOT, assignments
+
+LEAK = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS")
+
+
+def release_into(folder: Path, gradebook: Path) -> None:
+    env = dict(os.environ, COURSE_GRADEBOOK=str(gradebook))
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "autograder" / "release.py"), "--to", str(folder)],
+        env=env, capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_release_is_in_sync_and_deterministic(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    release_into(first, tmp_path / "gradebook.db")
+    release_into(second, tmp_path / "gradebook.db")
+    for assignment in assignments():
+        name = f"{assignment}/{assignment}.ipynb"
+        fresh = (first / name).read_bytes()
+        assert fresh == (second / name).read_bytes(), f"releasing {assignment} twice gives different files"
+        committed = ROOT / "notebooks" / name
+        assert committed.is_file(), f"notebooks/{name} is missing: run `make release`"
+        assert committed.read_bytes() == fresh, f"notebooks/{name} is out of date: run `make release`"
+    released = sorted(p.name for p in (ROOT / "notebooks").iterdir() if p.is_dir())
+    assert released == [a for a in assignments() if a in released] and set(assignments()) <= set(released)
+
+
+@pytest.mark.parametrize("folder", ["notebooks", "helpers", "data"])
+def test_nothing_students_receive_holds_an_answer(folder):
+    for path in (ROOT / folder).rglob("*"):
+        if path.is_file() and path.suffix in {".ipynb", ".py", ".md", ".txt", ".csv", ".json"}:
+            assert not LEAK.search(path.read_text(errors="ignore")), f"{path} holds a solution or hidden test"
+
+
+def test_solutions_are_committed_without_outputs():
+    import nbformat
+
+    for assignment in assignments():
+        nb = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert not cell.outputs and cell.execution_count is None, f"{assignment}: strip outputs"
