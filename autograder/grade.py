@@ -1,16 +1,22 @@
 """The instructor's grading pipeline behind ``make grade``.
 
-For every hand-in at ``autograder/submitted/<student>/<assignment>/<notebook>.ipynb``:
+For every hand-in at ``autograder/submitted/<student>/<assignment>/`` (nbgrader's layout):
 
 1. the gradebook learns every assignment from ``solutions/`` (``nbgrader generate_assignment`` into a
    scratch folder, so the committed ``notebooks/`` are not touched);
-2. each hand-in is autograded by its own ``nbgrader autograde`` process, several at once (``--jobs``),
-   so one broken hand-in (a crash, a dead kernel, a timeout) cannot stop the others;
-3. feedback HTML is generated per hand-in, and ``nbgrader export`` writes ``autograder/grades.csv``;
-4. a table of scores, one row per hand-in, is printed, with the hand-ins that failed to grade named.
+2. the hand-in is checked and repaired (``repair.py``) into ``autograder/staged/``: a renamed notebook
+   gets its expected name, a notebook saved by Colab gets its nbgrader metadata back, edited or
+   deleted test cells and changed metadata are flagged; a file that is not a notebook, or the wrong
+   assignment's notebook, is reported and not graded. ``submitted/`` is never changed;
+3. each hand-in is autograded in its own ``nbgrader autograde`` process, several at once (``--jobs``),
+   so a broken hand-in (a crash, a dead kernel, an endless loop) cannot stop the others; the guard
+   cell (``safeguards.py``) restores replaced comparison functions and stops runaway cells;
+4. feedback HTML without the hidden tests' code is made for each hand-in, ``nbgrader export`` writes
+   ``autograder/grades.csv``, ``autograder/report.csv`` says per hand-in what was repaired, flagged,
+   timed out or failed, and a table is printed.
 
-Usage: ``python autograder/grade.py [--assignment A] [--jobs N]``. The environment variable
-``COURSE_ROOT`` points the pipeline at another copy of the course (the tests use a scratch copy).
+Usage: ``python autograder/grade.py [--assignment A] [--jobs N]``. ``COURSE_ROOT`` points the pipeline
+at another copy of the course (the tests use a scratch copy).
 """
 
 from __future__ import annotations
@@ -18,115 +24,200 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from repair import repair
+from safeguards import EXIT_MARK, RESTORED_MARK, TIMEOUT_MARK
 
 from course import ROOT, assignments, db_url, nbgrader
 from release import release
 
 AUTOGRADER = ROOT / "autograder"
 SUBMITTED = AUTOGRADER / "submitted"
+STAGED = AUTOGRADER / "staged"
 GRADES_CSV = AUTOGRADER / "grades.csv"
-HAND_IN_TIMEOUT_S = 900
-
-
-def register_assignments(names: list[str]) -> None:
-    """Put every assignment's cells and checksums into the gradebook, leaving ``notebooks/`` alone."""
-    with tempfile.TemporaryDirectory() as scratch:
-        release(names, to=scratch)
+REPORT_CSV = AUTOGRADER / "report.csv"
+HAND_IN_TIMEOUT_S = 1200
 
 
 @dataclass
 class HandIn:
+    """One student's hand-in of one assignment, and what happened to it."""
+
     student: str
     assignment: str
-    status: str = "pending"
+    status: str = "pending"  # graded | not graded | failed | timed out
+    repairs: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
     detail: str = ""
     seconds: float = 0.0
 
 
+def register_assignments(names: list[str]) -> dict[str, nbformat.NotebookNode]:
+    """Put the assignments' cells and checksums into the gradebook; return the released notebooks."""
+    with tempfile.TemporaryDirectory() as scratch:
+        release(names, to=scratch, quiet=True)
+        return {n: nbformat.read(Path(scratch) / n / f"{n}.ipynb", as_version=4) for n in names}
+
+
 def find_hand_ins(only: str | None) -> list[HandIn]:
-    """Every ``submitted/<student>/<assignment>/`` folder, for known assignments."""
-    known = set(assignments())
+    """Every ``submitted/<student>/<assignment>/`` folder (for ``only`` if given)."""
     found = []
     if SUBMITTED.is_dir():
         for student_dir in sorted(p for p in SUBMITTED.iterdir() if p.is_dir()):
             for assignment_dir in sorted(p for p in student_dir.iterdir() if p.is_dir()):
-                if only and assignment_dir.name != only:
-                    continue
-                hand_in = HandIn(student_dir.name, assignment_dir.name)
-                if assignment_dir.name not in known:
-                    hand_in.status, hand_in.detail = "skipped", "unknown assignment"
-                found.append(hand_in)
+                if not only or assignment_dir.name == only:
+                    found.append(HandIn(student_dir.name, assignment_dir.name))
     return found
 
 
+def stage(hand_in: HandIn, releases: dict[str, nbformat.NotebookNode]) -> bool:
+    """Check and repair a hand-in into ``staged/``; False (with the reason) if it cannot be graded."""
+    source = SUBMITTED / hand_in.student / hand_in.assignment
+    target = STAGED / hand_in.student / hand_in.assignment
+    shutil.rmtree(target, ignore_errors=True)
+    if hand_in.assignment not in releases:
+        hand_in.status, hand_in.detail = "not graded", f"unknown assignment {hand_in.assignment!r}"
+        return False
+    expected = f"{hand_in.assignment}.ipynb"
+    notebooks = sorted(p for p in source.iterdir() if p.is_file() and p.suffix == ".ipynb")
+    others = sorted(
+        p.name for p in source.iterdir() if p.is_file() and p.suffix != ".ipynb" and p.name != "timestamp.txt"
+    )
+    if others:
+        hand_in.flags.append("other files ignored: " + ", ".join(others))
+    if (source / expected).is_file():
+        chosen = source / expected
+    elif len(notebooks) == 1:
+        chosen = notebooks[0]
+        hand_in.repairs.append(f"renamed {chosen.name} to {expected}")
+    elif not notebooks:
+        hand_in.status, hand_in.detail = "not graded", "no notebook in the hand-in"
+        return False
+    else:
+        hand_in.status = "not graded"
+        hand_in.detail = f"several notebooks and none named {expected}: " + ", ".join(p.name for p in notebooks)
+        return False
+    others_releases = {k: v for k, v in releases.items() if k != hand_in.assignment}
+    outcome = repair(chosen.read_text(errors="replace"), releases[hand_in.assignment], others_releases)
+    hand_in.repairs += outcome.repairs
+    hand_in.flags += outcome.flags
+    if outcome.notebook is None:
+        hand_in.status, hand_in.detail = "not graded", outcome.problem or "cannot be graded"
+        return False
+    target.mkdir(parents=True)
+    nbformat.write(outcome.notebook, target / expected)
+    if (source / "timestamp.txt").is_file():
+        shutil.copy2(source / "timestamp.txt", target / "timestamp.txt")
+    return True
+
+
+def _errors_in(log: str) -> str:
+    lines = [ln.strip() for ln in log.splitlines() if re.search(r"Error|error|Exception", ln)]
+    return (lines[-1] if lines else "nbgrader autograde failed")[:200]
+
+
+def inspect_graded(hand_in: HandIn) -> None:
+    """Read the autograded notebook for the guard's marks: replaced functions, runaway cells, exits."""
+    path = AUTOGRADER / "autograded" / hand_in.student / hand_in.assignment / f"{hand_in.assignment}.ipynb"
+    if not path.is_file():
+        return
+    graded = nbformat.read(path, as_version=4)
+    text = "\n".join(  # the outputs only: the guard cell's own source holds the marks too
+        str(output.get("text", "")) + str(output.get("evalue", "")) + str(output.get("ename", ""))
+        for cell in graded.cells if cell.cell_type == "code" for output in cell.get("outputs", [])
+    )
+    restored = sorted(set(re.findall(re.escape(RESTORED_MARK) + r" ([^\n]+)", text)))
+    if restored:
+        hand_in.flags.append("replaced comparison functions (restored before the tests): " + "; ".join(restored))
+    if TIMEOUT_MARK in text:
+        hand_in.flags.append(f"{text.count(TIMEOUT_MARK)} cell(s) stopped after running too long")
+        hand_in.status = "timed out"
+    if EXIT_MARK in text:
+        hand_in.flags.append("os._exit() called (the kernel was kept alive)")
+    if "DeadKernelError" in text:
+        hand_in.flags.append("the kernel died; only the cells that finished were graded")
+    if "SystemExit" in text and EXIT_MARK not in text:
+        hand_in.flags.append("sys.exit() called")
+
+
 def grade_one(hand_in: HandIn) -> HandIn:
-    """Autograde and make feedback for one hand-in, in its own processes."""
+    """Autograde and make feedback for one staged hand-in, in its own processes."""
     start = time.perf_counter()
     try:
         done = nbgrader(
-            "autograde", hand_in.assignment, "--student", hand_in.student, "--force",
-            timeout=HAND_IN_TIMEOUT_S,
+            "autograde", hand_in.assignment, "--student", hand_in.student, "--force", timeout=HAND_IN_TIMEOUT_S
         )
     except subprocess.TimeoutExpired:
-        hand_in.status, hand_in.detail = "failed", f"grading took over {HAND_IN_TIMEOUT_S} s"
+        hand_in.status, hand_in.detail = "timed out", f"grading took over {HAND_IN_TIMEOUT_S} s: no points recorded"
     else:
         if done.returncode != 0:
-            last = [line for line in (done.stdout + done.stderr).splitlines() if "ERROR" in line]
-            hand_in.status, hand_in.detail = "failed", (last[-1] if last else "nbgrader autograde failed")[:200]
+            hand_in.status, hand_in.detail = "failed", _errors_in(done.stdout + done.stderr)
         else:
             hand_in.status = "graded"
+            inspect_graded(hand_in)
             feedback = nbgrader("generate_feedback", hand_in.assignment, "--student", hand_in.student, "--force")
             if feedback.returncode != 0:
-                hand_in.detail = "no feedback generated"
+                hand_in.flags.append("no feedback generated")
     hand_in.seconds = time.perf_counter() - start
     return hand_in
 
 
-def export_grades() -> list[dict[str, str]]:
-    """Write ``autograder/grades.csv`` with ``nbgrader export`` and return its rows."""
+def export_grades() -> None:
+    """Write ``autograder/grades.csv`` with ``nbgrader export``."""
     done = nbgrader("export", f"--to={GRADES_CSV}")
     if done.returncode != 0:
         raise SystemExit(f"nbgrader export failed:\n{done.stdout}\n{done.stderr}")
-    with GRADES_CSV.open(newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
-def autograded_scores() -> dict[tuple[str, str], dict[str, float]]:
+def gradebook_scores() -> dict[tuple[str, str], dict[str, float]]:
     """Autograded (code) and manual (written) scores per (student, assignment), from the gradebook."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Gradebook
 
     scores: dict[tuple[str, str], dict[str, float]] = {}
     with Gradebook(db_url()) as gradebook:
         for assignment in gradebook.assignments:
             for submission in assignment.submissions:
-                try:
-                    scores[(submission.student.id, assignment.name)] = {
-                        "code": submission.code_score,
-                        "max_code": submission.max_code_score,
-                        "written": submission.written_score,
-                        "max_written": submission.max_written_score,
-                    }
-                except MissingEntry:  # pragma: no cover - the gradebook changed under us
-                    continue
+                scores[(submission.student.id, assignment.name)] = {
+                    "code": submission.code_score,
+                    "max_code": submission.max_code_score,
+                    "max_written": submission.max_written_score,
+                }
     return scores
 
 
-def print_table(hand_ins: list[HandIn]) -> None:
-    """One row per hand-in: autograded points, written points still to grade by hand, status."""
-    scores = autograded_scores()
-    print(f"{'student':<24} {'assignment':<26} {'autograded':>12} {'written':>8} {'status':<8} {'time':>7}  note")
+def write_report(hand_ins: list[HandIn], scores: dict[tuple[str, str], dict[str, float]]) -> None:
+    """``autograder/report.csv``: per hand-in, score, status, repairs, flags and time."""
+    with REPORT_CSV.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", "assignment", "autograded", "max_autograded", "status", "repaired", "flags",
+                         "detail", "seconds"])
+        for h in hand_ins:
+            row = scores.get((h.student, h.assignment)) if h.status != "not graded" else None
+            writer.writerow([
+                h.student, h.assignment, row["code"] if row else "", row["max_code"] if row else "", h.status,
+                "; ".join(h.repairs), "; ".join(h.flags), h.detail, f"{h.seconds:.1f}",
+            ])
+
+
+def print_table(hand_ins: list[HandIn], scores: dict[tuple[str, str], dict[str, float]]) -> None:
+    """One row per hand-in: autograded points, status, what was repaired and flagged."""
+    print(f"{'student':<20} {'assignment':<24} {'autograded':>11} {'status':<11} {'time':>6}  notes")
     for h in hand_ins:
-        row = scores.get((h.student, h.assignment))
+        row = scores.get((h.student, h.assignment)) if h.status != "not graded" else None
         auto = f"{row['code']:g} / {row['max_code']:g}" if row else "-"
-        written = f"{row['max_written']:g} pts" if row and row["max_written"] else "-"
-        print(f"{h.student:<24} {h.assignment:<26} {auto:>12} {written:>8} {h.status:<8} {h.seconds:6.1f}s  {h.detail}")
-    print("Written answers are graded by hand in nbgrader's formgrader (`make formgrader`).")
+        notes = "; ".join(filter(None, [h.detail, *(f"repaired: {r}" for r in h.repairs),
+                                        *(f"FLAG: {f}" for f in h.flags)]))
+        print(f"{h.student:<20} {h.assignment:<24} {auto:>11} {h.status:<11} {h.seconds:5.1f}s  {notes}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,18 +230,22 @@ def main(argv: list[str] | None = None) -> int:
     if not hand_ins:
         print(f"No hand-ins under {SUBMITTED} (expected <student>/<assignment>/<notebook>.ipynb).")
         return 0
-    register_assignments(sorted({h.assignment for h in hand_ins if h.status == "pending"}))
     start = time.perf_counter()
-    pending = [h for h in hand_ins if h.status == "pending"]
+    wanted = sorted({h.assignment for h in hand_ins} & set(assignments()))
+    releases = register_assignments(wanted) if wanted else {}
+    ready = [h for h in hand_ins if stage(h, releases)]
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        list(pool.map(grade_one, pending))
+        list(pool.map(grade_one, ready))
     export_grades()
-    print_table(hand_ins)
-    failed = [h for h in hand_ins if h.status != "graded"]
+    scores = gradebook_scores()
+    write_report(hand_ins, scores)
+    print_table(hand_ins, scores)
+    graded = sum(h.status in ("graded", "timed out") for h in hand_ins)
+    flagged = sum(bool(h.flags) or h.status != "graded" for h in hand_ins)
     print(
-        f"\n{len(hand_ins) - len(failed)} of {len(hand_ins)} hand-ins graded in "
-        f"{time.perf_counter() - start:.1f} s; grades in {GRADES_CSV.relative_to(ROOT)}, "
-        f"feedback in autograder/feedback/."
+        f"\n{graded} of {len(hand_ins)} hand-ins graded, {flagged} need a look, in {time.perf_counter() - start:.1f} s"
+        f" ({args.jobs} at once). Grades: {GRADES_CSV.relative_to(ROOT)}; report: {REPORT_CSV.relative_to(ROOT)};"
+        " feedback: autograder/feedback/. Written answers: grade them in the formgrader (`make lab`)."
     )
     return 0
 

@@ -7,7 +7,25 @@ the working directory). ``COURSE_ROOT`` and ``COURSE_GRADEBOOK`` override the ro
 """
 
 import os
+import sys
 from pathlib import Path
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
+    SaveAutoGrades,
+)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from safeguards import HideHiddenTests, InsertGuard, ResilientExecute  # noqa: E402
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
@@ -18,7 +36,9 @@ c.CourseDirectory.course_id = "genmodels"
 c.CourseDirectory.root = str(ROOT)
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
-c.CourseDirectory.submitted_directory = "autograder/submitted"
+# Hand-ins arrive in autograder/submitted/ and are never changed there; `grade.py` copies each one,
+# repaired, into autograder/staged/, which is what nbgrader grades.
+c.CourseDirectory.submitted_directory = "autograder/staged"
 c.CourseDirectory.autograded_directory = "autograder/autograded"
 c.CourseDirectory.feedback_directory = "autograder/feedback"
 c.CourseDirectory.solution_directory = "autograder/solution"
@@ -41,7 +61,19 @@ c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:"]
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"[\s\S]*"
 
-# Students hand in notebooks that may miss cells (Colab, deleted tests): put the instructor's back.
+# The guard cell and the dead-kernel-proof executor (see safeguards.py), and feedback that shows
+# which tests failed and why, but not the hidden tests' code.
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata, InsertGuard,
+]
+c.Autograde.autograde_preprocessors = [
+    ResilientExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
+    CheckCellMetadata,
+]
+c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, HideHiddenTests]
+c.InsertGuard.cell_limit = 60
+c.InsertGuard.cell_limit_after_timeout = 15
+
 c.ClearSolutions.code_stub = {
     "python": "# YOUR CODE HERE\nraise NotImplementedError()",
 }

@@ -14,14 +14,15 @@ import sys
 from course import ROOT, assignments, nbgrader
 
 
-def release(names: list[str], to: str | None = None) -> None:
+def release(names: list[str], to: str | None = None, quiet: bool = False) -> None:
     """Generate the student version of each assignment into ``notebooks/`` (or ``to``)."""
     extra = [f"--CourseDirectory.release_directory={to}"] if to else []
     for name in names:
         done = nbgrader("generate_assignment", name, "--force", *extra)
         if done.returncode != 0:
             raise SystemExit(f"nbgrader generate_assignment {name} failed:\n{done.stdout}\n{done.stderr}")
-        print(f"released {name} -> {to or 'notebooks'}/{name}/")
+        if not quiet:
+            print(f"released {name} -> {to or 'notebooks'}/{name}/")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@ import pytest
 
 from harness import ROOT, nbgrader_meta
 
-PY_FILES = ("course.py", "grade.py", "release.py", "nbgrader_config.py")
+PY_FILES = ("course.py", "grade.py", "release.py", "repair.py", "safeguards.py", "nbgrader_config.py")
 
 
 def make_scratch_course(target: Path) -> Path:
