@@ -10,13 +10,14 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST_ARGS ?=
 STAMP := $(VENV)/.installed
 
-.PHONY: setup lab release grade test lint clean-grades help
+.PHONY: setup lab release collect grade test lint clean-grades help
 
 help:
 	@echo "make lab       start JupyterLab on the course (PORT=$(PORT))"
 	@echo "make test      run the whole test suite"
 	@echo "make setup     create .venv with CPU torch, the helpers and the instructor tools"
 	@echo "make release   regenerate notebooks/ from solutions/ (ASSIGNMENT=name for one)"
+	@echo "make collect   ASSIGNMENT=name FROM=zip-or-folder: an LMS download into autograder/submitted/"
 	@echo "make grade     autograde autograder/submitted/ (ASSIGNMENT=name for one, JOBS=$(JOBS))"
 
 setup: $(STAMP)
@@ -36,6 +37,10 @@ lab: setup
 release: setup
 	$(PY) autograder/release.py $(ASSIGNMENT)
 
+collect: setup
+	@test -n "$(ASSIGNMENT)" -a -n "$(FROM)" || { echo "usage: make collect ASSIGNMENT=01_statistics FROM=path/to/download.zip-or-folder"; exit 2; }
+	$(PY) autograder/collect.py $(ASSIGNMENT) "$(FROM)"
+
 grade: setup
 	$(PY) autograder/grade.py $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) --jobs $(JOBS)
 
@@ -47,4 +52,4 @@ test: setup lint
 	$(PY) -m pytest -n 2 --durations=15 $(PYTEST_ARGS)
 
 clean-grades:
-	rm -rf autograder/autograded autograder/feedback autograder/gradebook.db autograder/grades.csv
+	rm -rf autograder/autograded autograder/feedback autograder/staged autograder/gradebook.db autograder/grades.csv autograder/report.csv

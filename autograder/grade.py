@@ -47,6 +47,7 @@ STAGED = AUTOGRADER / "staged"
 GRADES_CSV = AUTOGRADER / "grades.csv"
 REPORT_CSV = AUTOGRADER / "report.csv"
 HAND_IN_TIMEOUT_S = 1200
+CELL_LIMIT = int(os.environ.get("COURSE_CELL_LIMIT", "0"))  # seconds a cell may run; 0: the config's
 
 
 @dataclass
@@ -153,9 +154,11 @@ def inspect_graded(hand_in: HandIn) -> None:
 def grade_one(hand_in: HandIn) -> HandIn:
     """Autograde and make feedback for one staged hand-in, in its own processes."""
     start = time.perf_counter()
+    limits = [f"--InsertGuard.cell_limit={CELL_LIMIT}"] if CELL_LIMIT else []
     try:
         done = nbgrader(
-            "autograde", hand_in.assignment, "--student", hand_in.student, "--force", timeout=HAND_IN_TIMEOUT_S
+            "autograde", hand_in.assignment, "--student", hand_in.student, "--force", *limits,
+            timeout=HAND_IN_TIMEOUT_S,
         )
     except subprocess.TimeoutExpired:
         hand_in.status, hand_in.detail = "timed out", f"grading took over {HAND_IN_TIMEOUT_S} s: no points recorded"

@@ -74,6 +74,14 @@ c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, HideHi
 c.InsertGuard.cell_limit = 60
 c.InsertGuard.cell_limit_after_timeout = 15
 
+# `make collect`: a learning management system's download (one zip, or a folder of
+# <student>_<anything>.ipynb files) is unpacked under autograder/downloaded/ and collected into
+# autograder/submitted/ by nbgrader's zip_collect. A notebook under another name is kept
+# (not strict); grade.py gives it the expected name when it is the only notebook of the hand-in.
+c.ZipCollectApp.downloaded_directory = "autograder/downloaded"
+c.ZipCollectApp.strict = False
+c.FileNameCollectorPlugin.named_regexp = r".*[/\\](?P<student_id>[^_/\\]+)_(?P<file_id>[^/\\]+)$"
+
 c.ClearSolutions.code_stub = {
     "python": "# YOUR CODE HERE\nraise NotImplementedError()",
 }

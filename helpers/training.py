@@ -77,3 +77,18 @@ def train(
             bar.set_postfix_str(f"loss {losses[-1]:.3f} {unit}")
     model.eval()
     return losses
+
+
+def record_metric(name: str, value: float, unit: str) -> None:
+    """Print a result with its unit and, if ``COURSE_METRICS`` names a file, append it there as JSON.
+
+    The benchmark (``make bench``) sets ``COURSE_METRICS`` to collect, e.g.,
+    ``record_metric("nll.pixelcnn.shapes", 20.1, "nats")`` from the notebooks it runs.
+    """
+    print(f"{name} = {value:.4f} {unit}")
+    path = os.environ.get("COURSE_METRICS")
+    if path:
+        import json
+
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"name": name, "value": float(value), "unit": unit}) + "\n")

@@ -27,6 +27,11 @@ def assignments() -> list[str]:
     return sorted(p.name for p in SOLUTIONS.iterdir() if (p / f"{p.name}.ipynb").is_file())
 
 
+def graded_assignments() -> list[str]:
+    """Assignments with at least one autograded answer cell (``00_overview`` has none)."""
+    return [a for a in assignments() if solution_ids(source_notebook(a))]
+
+
 def source_notebook(assignment: str) -> nbformat.NotebookNode:
     return nbformat.read(SOLUTIONS / assignment / f"{assignment}.ipynb", as_version=4)
 

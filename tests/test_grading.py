@@ -1,67 +1,256 @@
-"""Grading through the same path as ``make grade``: reference hand-ins get every autograded point,
-untouched student notebooks get none, and a broken hand-in does not stop the others."""
+"""Grading through the same path as ``make grade``, for every assignment, with the hand-ins that
+really arrive: reference answers, untouched notebooks, Colab saves, warnings on stderr, edited and
+deleted tests, replaced comparison functions, endless loops, exits, dead kernels and files that are
+not notebooks. One grading run (all hand-ins, two at once) serves every test in this module.
+"""
 
 from __future__ import annotations
 
+import copy
+import csv
+import importlib.util
+import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
 
-from conftest import blank_hand_in, reference_hand_in
-from harness import assignments
+from conftest import blank_hand_in, make_scratch_course, reference_hand_in
+from harness import ROOT, graded_assignments, nbgrader_meta, run_tests
+
+pytestmark = pytest.mark.slow
+
+TAMPER = '''import math
+import numpy as np
+import torch
+import numpy.testing
+import torch.testing
+from helpers import checks
+np.allclose = lambda *a, **k: True
+np.isclose = lambda a, b, *x, **k: np.ones(np.broadcast(np.asarray(a), np.asarray(b)).shape, dtype=bool)
+math.isclose = lambda *a, **k: True
+torch.allclose = lambda *a, **k: True
+np.testing.assert_allclose = lambda *a, **k: None
+torch.testing.assert_close = lambda *a, **k: None
+for _name in dir(checks):
+    if _name.startswith("check"):
+        setattr(checks, _name, lambda *a, **k: None)
+'''
+NOISY = '''import sys
+import warnings
+def _noise(result=None):
+    warnings.warn("a deprecation warning from a library", UserWarning, stacklevel=1)
+    print("progress: 100%|##########|", file=sys.stderr)
+get_ipython().events.register("post_run_cell", _noise)
+'''
+KILL = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
 
 
-def grade(course, *args):
-    env = dict(os.environ, COURSE_ROOT=str(course))
+def graded_tests(nb):
+    return [(i, nbgrader_meta(c)) for i, c in enumerate(nb.cells)
+            if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")]
+
+
+def code_cell(source):
+    return nbformat.v4.new_code_cell(source)
+
+
+def first_wrong(assignment):
+    spec = importlib.util.spec_from_file_location("m", ROOT / "tests" / "mutants" / f"{assignment}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {cell_id: next(iter(variants.values())) for cell_id, variants in module.WRONG.items()}
+
+
+def colab_save(nb):
+    """What Colab hands back: nbformat 4.0, no cell ids, no nbgrader metadata, Colab's own metadata."""
+    raw = json.loads(nbformat.writes(nb))
+    raw["nbformat_minor"] = 0
+    raw["metadata"] = {"colab": {"provenance": [], "toc_visible": True},
+                       "kernelspec": {"name": "python3", "display_name": "Python 3"}}
+    for index, cell in enumerate(raw["cells"]):
+        cell.pop("id", None)
+        cell["metadata"] = {"id": f"colab{index:04d}x"}
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    return json.dumps(raw)
+
+
+def build_hand_ins(course: Path) -> dict:
+    """Write every kind of hand-in for every assignment; return what each should score."""
+    expected = {}
+
+    def put(student, assignment, content, name=None):
+        folder = course / "autograder" / "submitted" / student / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        text = content if isinstance(content, str) else nbformat.writes(content)
+        (folder / (name or f"{assignment}.ipynb")).write_text(text)
+
+    names = graded_assignments()
+    for position, a in enumerate(names):
+        ref = reference_hand_in(a)
+        tests = graded_tests(ref)
+        full = sum(m["points"] for _, m in tests)
+        expected[("reference", a)] = full
+        put("reference", a, ref)
+        expected[("blank", a)] = 0
+        put("blank", a, blank_hand_in(a))
+        expected[("colab", a)] = full
+        put("colab", a, colab_save(ref), name=f"Copy of {a}.ipynb")
+        noisy = copy.deepcopy(ref)
+        noisy.cells.insert(tests[0][0] - 1, code_cell(NOISY))
+        expected[("noisy", a)] = full
+        put("noisy", a, noisy)
+
+        # wrong answers behind replaced comparison functions: they score what they score without it
+        wrong = first_wrong(a)
+        tampered = copy.deepcopy(ref)
+        for cell in tampered.cells:
+            if nbgrader_meta(cell).get("grade_id") in wrong:
+                cell.source = wrong[nbgrader_meta(cell)["grade_id"]]
+        first_answer = next(i for i, c in enumerate(tampered.cells) if nbgrader_meta(c).get("solution"))
+        tampered.cells.insert(first_answer, code_cell(TAMPER))
+        honest = run_tests(a, wrong)
+        assert honest.score < honest.max_score
+        expected[("tamper", a)] = honest.score
+        put("tamper", a, tampered)
+
+        # edited tests, cleared and changed metadata, one test deleted: released tests run, deleted one fails
+        edited = copy.deepcopy(ref)
+        deleted_index, deleted_meta = tests[-1]
+        for index, _ in tests[:-1]:
+            edited.cells[index].source = "pass  # the student's version of the test"
+        edited.cells[tests[0][0]].metadata.pop("nbgrader")
+        if len(tests) > 2:
+            edited.cells[tests[1][0]].metadata["nbgrader"]["points"] = 100
+        del edited.cells[deleted_index]
+        expected[("edited", a)] = full - deleted_meta["points"]
+        put("edited", a, edited)
+
+        # a dead kernel after the second test cell: the tests before it keep their points
+        crashing = copy.deepcopy(ref)
+        crashing.cells.insert(tests[1][0] + 1, code_cell(KILL))
+        expected[("crash", a)] = sum(m["points"] for _, m in tests[:2])
+        put("crash", a, crashing)
+
+        # an endless loop in the first answer, sys.exit() and os._exit() in cells of their own
+        faulty = copy.deepcopy(ref)
+        answer = faulty.cells[first_answer]
+        answer.source = answer.source + "\n\nwhile True:\n    pass\n"
+        faulty.cells.insert(tests[0][0] + 1, code_cell("import sys\nsys.exit(3)"))
+        faulty.cells.insert(tests[0][0] + 2, code_cell("import os\nos._exit(1)"))
+        expected[("faults", a)] = None  # checked by bounds: some points, not all
+        put("faults", a, faulty)
+
+        put("garbage", a, "this is not a notebook")
+        put("empty", a, "")
+        other = names[(position + 1) % len(names)]
+        if other != a:
+            put("wrongnb", a, blank_hand_in(other))
+    return expected
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    course = make_scratch_course(tmp_path_factory.mktemp("grading") / "course")
+    expected = build_hand_ins(course)
+    env = dict(os.environ, COURSE_ROOT=str(course), COURSE_CELL_LIMIT="20")
     env.pop("COURSE_GRADEBOOK", None)
     done = subprocess.run(
-        [sys.executable, str(course / "autograder" / "grade.py"), *args],
-        env=env, capture_output=True, text=True, check=False, timeout=1800,
+        [sys.executable, str(course / "autograder" / "grade.py"), "--jobs", "2"],
+        env=env, capture_output=True, text=True, check=False, timeout=3600,
     )
-    print(done.stdout[-4000:])
+    print(done.stdout[-6000:], done.stderr[-3000:])
     assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
+    with (course / "autograder" / "report.csv").open(newline="") as handle:
+        report = {(r["student"], r["assignment"]): r for r in csv.DictReader(handle)}
+    return course, expected, report, done.stdout
 
 
-def hand_in(course, student, assignment, nb_or_text):
-    folder = course / "autograder" / "submitted" / student / assignment
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{assignment}.ipynb"
-    if isinstance(nb_or_text, str):
-        path.write_text(nb_or_text)
-    else:
-        nbformat.write(nb_or_text, path)
+def score(report, student, assignment):
+    row = report[(student, assignment)]
+    return float(row["autograded"]) if row["autograded"] else None
 
 
-def scores(course):
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{course / 'autograder' / 'gradebook.db'}") as gradebook:
-        return {
-            (s.student.id, a.name): (s.code_score, s.max_code_score)
-            for a in gradebook.assignments
-            for s in a.submissions
-        }
+@pytest.mark.parametrize("assignment", graded_assignments())
+@pytest.mark.parametrize("student", ["reference", "blank", "colab", "noisy", "tamper", "edited", "crash"])
+def test_hand_in_scores_what_it_deserves(graded, assignment, student):
+    _, expected, report, _ = graded
+    got = score(report, student, assignment)
+    assert got == pytest.approx(expected[(student, assignment)]), report[(student, assignment)]
 
 
-@pytest.mark.slow
-def test_reference_full_marks_blank_zero_broken_reported(scratch_course):
-    for assignment in assignments():
-        hand_in(scratch_course, "reference", assignment, reference_hand_in(assignment))
-        hand_in(scratch_course, "blank", assignment, blank_hand_in(assignment))
-    hand_in(scratch_course, "broken", assignments()[0], "this is not a notebook")
-    output = grade(scratch_course, "--jobs", "2")
-    got = scores(scratch_course)
-    for assignment in assignments():
-        score, max_score = got[("reference", assignment)]
-        assert max_score > 0 and score == max_score, f"reference {assignment}: {score}/{max_score}"
-        score, _ = got[("blank", assignment)]
-        assert score == 0, f"untouched {assignment} scored {score}"
-    assert "broken" in output and "failed" in output
-    csv_text = (scratch_course / "autograder" / "grades.csv").read_text()
-    assert "reference" in csv_text and "blank" in csv_text
-    for assignment in assignments():
-        assert (scratch_course / "autograder" / "feedback" / "reference" / assignment / f"{assignment}.html").is_file()
+@pytest.mark.parametrize("assignment", graded_assignments())
+def test_repairs_and_flags_are_reported(graded, assignment):
+    _, _, report, _ = graded
+    assert report[("reference", assignment)]["flags"] == ""
+    repaired = report[("colab", assignment)]["repaired"]
+    assert "Colab" in repaired and "renamed" in repaired
+    assert report[("noisy", assignment)]["flags"] == ""
+    tamper = report[("tamper", assignment)]["flags"]
+    for name in ("numpy.allclose", "math.isclose", "torch.allclose", "helpers.checks.check_close"):
+        assert name in tamper
+    edited = report[("edited", assignment)]["flags"]
+    assert "test cells edited" in edited and "missing" in edited and "cleared" in edited
+    assert "kernel died" in report[("crash", assignment)]["flags"]
+
+
+@pytest.mark.parametrize("assignment", graded_assignments())
+def test_faults_keep_finished_points_and_are_named(graded, assignment):
+    _, expected, report, _ = graded
+    row = report[("faults", assignment)]
+    full = expected[("reference", assignment)]
+    assert row["status"] == "timed out" and "too long" in row["flags"]
+    assert "os._exit" in row["flags"] and "sys.exit" in row["flags"]
+    assert 0 < float(row["autograded"]) < full, row
+
+
+@pytest.mark.parametrize("assignment", graded_assignments())
+def test_files_that_cannot_be_graded_get_a_clear_row(graded, assignment):
+    _, _, report, _ = graded
+    assert report[("garbage", assignment)]["detail"] == "not a notebook (not JSON)"
+    assert report[("empty", assignment)]["detail"] == "empty file"
+    if len(graded_assignments()) > 1:
+        assert report[("wrongnb", assignment)]["detail"].startswith("wrong notebook")
+    for student in ("garbage", "empty"):
+        assert report[(student, assignment)]["status"] == "not graded"
+
+
+def test_grades_csv_and_feedback_without_hidden_tests(graded):
+    course, _, _, stdout = graded
+    grades = (course / "autograder" / "grades.csv").read_text()
+    assert "reference" in grades and "colab" in grades
+    assert "need a look" in stdout
+    for assignment in graded_assignments():
+        feedback = course / "autograder" / "feedback" / "blank" / assignment / f"{assignment}.html"
+        html = feedback.read_text()
+        assert "BEGIN HIDDEN TESTS" not in html and "hidden tests: their code is not shown" in html
+        source = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+        for cell in source.cells:
+            if "### BEGIN HIDDEN TESTS" in cell.source:
+                hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+                for line in hidden.strip().splitlines():
+                    if len(line.strip()) > 30:  # a distinctive line of hidden test code
+                        assert line.strip() not in html, f"feedback shows hidden test code: {line.strip()}"
+
+
+def test_collect_from_an_lms_download(tmp_path):
+    course = make_scratch_course(tmp_path / "course")
+    a = graded_assignments()[0]
+    download = tmp_path / "download"
+    download.mkdir()
+    nbformat.write(blank_hand_in(a), download / f"alice_{a}.ipynb")
+    nbformat.write(blank_hand_in(a), download / "bob_my attempt.ipynb")
+    (download / "carol.ipynb").write_text("{}")
+    (download / "dave_notes.txt").write_text("notes")
+    env = dict(os.environ, COURSE_ROOT=str(course))
+    done = subprocess.run([sys.executable, str(course / "autograder" / "collect.py"), a, str(download)],
+                          env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    submitted = course / "autograder" / "submitted"
+    assert (submitted / "alice" / a / f"{a}.ipynb").is_file()
+    assert (submitted / "bob" / a / "my attempt.ipynb").is_file()
+    assert "NOT COLLECTED  carol.ipynb" in done.stdout and "NOT COLLECTED  dave_notes.txt" in done.stdout

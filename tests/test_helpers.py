@@ -151,3 +151,16 @@ def test_show_images_and_new_axes():
     assert len(fig.axes) == 6
     ax = plots.new_axes("t", "x [nats]", "y [bits]")
     assert ax.get_title() == "t" and ax.get_xlabel() == "x [nats]"
+
+
+def test_record_metric_prints_and_appends_json(tmp_path, monkeypatch, capsys):
+    import json
+
+    target = tmp_path / "metrics.jsonl"
+    monkeypatch.setenv("COURSE_METRICS", str(target))
+    training.record_metric("nll.test.data", 1.5, "nats")
+    training.record_metric("gap.test.data", 2.0, "%")
+    assert "nll.test.data = 1.5000 nats" in capsys.readouterr().out
+    rows = [json.loads(line) for line in target.read_text().splitlines()]
+    assert rows == [{"name": "nll.test.data", "value": 1.5, "unit": "nats"},
+                    {"name": "gap.test.data", "value": 2.0, "unit": "%"}]

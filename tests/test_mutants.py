@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import ROOT, assignments, run_tests, solution_ids, source_notebook
+from harness import ROOT, graded_assignments, run_tests, solution_ids, source_notebook
 
 MUTANTS = Path(__file__).parent / "mutants"
 REPORT = ROOT / "build" / "mutants.tsv"
@@ -35,7 +35,7 @@ def load_mutants(assignment: str):
 
 
 def cases():
-    for assignment in assignments():
+    for assignment in graded_assignments():
         module = load_mutants(assignment)
         if module is None:
             continue
@@ -51,7 +51,7 @@ def record(*fields: object) -> None:
         handle.write("\t".join(str(f) for f in fields) + "\n")
 
 
-@pytest.mark.parametrize("assignment", assignments())
+@pytest.mark.parametrize("assignment", graded_assignments())
 def test_every_answer_cell_has_mutants(assignment):
     module = load_mutants(assignment)
     assert module is not None, f"tests/mutants/{assignment}.py is missing"
@@ -60,7 +60,7 @@ def test_every_answer_cell_has_mutants(assignment):
         assert len(module.RIGHT.get(cell_id, {})) >= 1, f"{assignment}: {cell_id} needs >= 1 RIGHT implementation"
 
 
-@pytest.mark.parametrize("assignment", assignments())
+@pytest.mark.parametrize("assignment", graded_assignments())
 def test_reference_scores_full_marks_in_process(assignment):
     outcome = run_tests(assignment)
     assert outcome.max_score > 0
