@@ -36,7 +36,7 @@ from pathlib import Path
 
 import nbformat
 from repair import repair
-from safeguards import EXIT_MARK, RESTORED_MARK, TIMEOUT_MARK
+from safeguards import EXIT_MARK, RESTORED_MARK, SYS_EXIT_MARK, TIMEOUT_MARK
 
 from course import ROOT, assignments, db_url, nbgrader
 from release import release
@@ -147,8 +147,8 @@ def inspect_graded(hand_in: HandIn) -> None:
         hand_in.flags.append("os._exit() called (the kernel was kept alive)")
     if "DeadKernelError" in text:
         hand_in.flags.append("the kernel died; only the cells that finished were graded")
-    if "SystemExit" in text and EXIT_MARK not in text:
-        hand_in.flags.append("sys.exit() called")
+    if SYS_EXIT_MARK in text:
+        hand_in.flags.append("sys.exit() called (the cell failed, the kernel went on)")
 
 
 def grade_one(hand_in: HandIn) -> HandIn:

@@ -29,13 +29,16 @@ GUARD_MARK = "# Inserted by the course's autograder"
 RESTORED_MARK = "[autograder] restored"
 TIMEOUT_MARK = "[autograder] this cell ran over"
 EXIT_MARK = "[autograder] os._exit"
+SYS_EXIT_MARK = "[autograder] sys.exit"
 
 GUARD_SOURCE = '''{mark} (not part of your notebook): before every cell it puts back the
-# comparison functions if a cell replaced them, it stops a cell after {limit} s, and os._exit() raises.
+# comparison functions if a cell replaced them, it stops a cell after {limit} s, os._exit() raises,
+# and sys.exit() says so on stdout.
 def _course_autograder_guard(limit={limit}, limit_after_timeout={short}):
     import math
     import os
     import signal
+    import sys
 
     import numpy
     import numpy.testing
@@ -62,6 +65,12 @@ def _course_autograder_guard(limit={limit}, limit_after_timeout={short}):
             real_exit(*args, **kwargs)
         raise SystemExit("{exit_mark}() was called; the autograder keeps the kernel alive")
 
+    real_sys_exit = sys.exit
+
+    def guarded_sys_exit(*args):
+        print("{sys_exit_mark}() was called")
+        real_sys_exit(*args)
+
     def on_alarm(signum, frame):
         state["limit"] = limit_after_timeout
         raise TimeoutError(f"{timeout_mark} {{state['current']}} s and was stopped")
@@ -75,6 +84,7 @@ def _course_autograder_guard(limit={limit}, limit_after_timeout={short}):
         if changed:
             print("{restored_mark} " + ", ".join(sorted(changed)))
         os._exit = guarded_exit
+        sys.exit = guarded_sys_exit
         state["current"] = state["limit"]
         signal.signal(signal.SIGALRM, on_alarm)
         signal.alarm(state["limit"])
@@ -110,6 +120,7 @@ class InsertGuard(NbGraderPreprocessor):
             exit_mark=EXIT_MARK,
             timeout_mark=TIMEOUT_MARK,
             restored_mark=RESTORED_MARK,
+            sys_exit_mark=SYS_EXIT_MARK,
         )
         cell = new_code_cell(source)
         cell.id = "autograder-guard"

@@ -106,7 +106,7 @@ def build_hand_ins(course: Path) -> dict:
         put("noisy", a, noisy)
 
         # wrong answers behind replaced comparison functions: they score what they score without it
-        wrong = first_wrong(a)
+        wrong = dict(list(first_wrong(a).items())[::2])  # every other answer wrong
         tampered = copy.deepcopy(ref)
         for cell in tampered.cells:
             if nbgrader_meta(cell).get("grade_id") in wrong:
@@ -136,10 +136,12 @@ def build_hand_ins(course: Path) -> dict:
         expected[("crash", a)] = sum(m["points"] for _, m in tests[:2])
         put("crash", a, crashing)
 
-        # an endless loop in the first answer, sys.exit() and os._exit() in cells of their own
+        # an endless loop inside the first answer, sys.exit() and os._exit() in cells of their own
         faulty = copy.deepcopy(ref)
         answer = faulty.cells[first_answer]
-        answer.source = answer.source + "\n\nwhile True:\n    pass\n"
+        marker = next(line for line in answer.source.splitlines() if "### BEGIN SOLUTION" in line)
+        indent = marker[: len(marker) - len(marker.lstrip())]
+        answer.source = answer.source.replace(marker, f"{marker}\n{indent}while True:\n{indent}    pass", 1)
         faulty.cells.insert(tests[0][0] + 1, code_cell("import sys\nsys.exit(3)"))
         faulty.cells.insert(tests[0][0] + 2, code_cell("import os\nos._exit(1)"))
         expected[("faults", a)] = None  # checked by bounds: some points, not all
