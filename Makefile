@@ -5,20 +5,25 @@ VENV := .venv
 PY := $(VENV)/bin/python
 NBGRADER := cd autograder && ../$(PY) -m nbgrader
 PORT ?= 8888
+# Extra arguments for `jupyter lab`, e.g. LAB_ARGS="--no-browser --IdentityProvider.token=secret".
+LAB_ARGS ?=
+LAB_NOTEBOOK ?= notebooks/00_overview/00_overview.ipynb
 ASSIGNMENT ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST_ARGS ?=
 STAMP := $(VENV)/.installed
 
-.PHONY: setup lab release collect grade test lint clean-grades help
+.PHONY: setup lab release collect grade bench test lint student-dist clean-grades help
 
 help:
-	@echo "make lab       start JupyterLab on the course (PORT=$(PORT))"
+	@echo "make lab       start JupyterLab on the course (PORT=$(PORT), LAB_ARGS=extra jupyter lab arguments)"
 	@echo "make test      run the whole test suite"
 	@echo "make setup     create .venv with CPU torch, the helpers and the instructor tools"
 	@echo "make release   regenerate notebooks/ from solutions/ (ASSIGNMENT=name for one)"
 	@echo "make collect   ASSIGNMENT=name FROM=zip-or-folder: an LMS download into autograder/submitted/"
+	@echo "make bench     the benchmark: times, grading cost, model quality -> bench/report.md"
 	@echo "make grade     autograde autograder/submitted/ (ASSIGNMENT=name for one, JOBS=$(JOBS))"
+	@echo "make student-dist  build/student-dist/ and .zip: only what students receive"
 
 setup: $(STAMP)
 
@@ -32,7 +37,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 lab: setup
-	$(VENV)/bin/jupyter lab --port=$(PORT) --ServerApp.root_dir="$(CURDIR)" notebooks/01_statistics/01_statistics.ipynb
+	$(VENV)/bin/jupyter lab --port=$(PORT) --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS) $(LAB_NOTEBOOK)
 
 release: setup
 	$(PY) autograder/release.py $(ASSIGNMENT)
@@ -44,12 +49,19 @@ collect: setup
 grade: setup
 	$(PY) autograder/grade.py $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) --jobs $(JOBS)
 
+bench: setup
+	$(PY) bench/run.py
+
 lint: setup
 	$(VENV)/bin/ruff check .
 
 test: setup lint
 	rm -f build/mutants.tsv
-	$(PY) -m pytest -n 2 --durations=15 $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup --durations=20 $(PYTEST_ARGS)
+
+# Only what students receive: notebooks/, helpers/, data/, a README for students, environment.yml, pyproject.toml.
+student-dist: setup
+	$(PY) autograder/student_dist.py
 
 clean-grades:
 	rm -rf autograder/autograded autograder/feedback autograder/staged autograder/gradebook.db autograder/grades.csv autograder/report.csv

@@ -21,7 +21,8 @@ import pytest
 from conftest import blank_hand_in, make_scratch_course, reference_hand_in
 from harness import ROOT, graded_assignments, nbgrader_meta, run_tests
 
-pytestmark = pytest.mark.slow
+# One grading run serves the whole module: keep its tests on one xdist worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
 
 TAMPER = '''import math
 import numpy as np

@@ -1,0 +1,252 @@
+"""``make bench``: the course's own benchmark of speed and model quality.
+
+Writes ``bench/report.md`` and PNG plots beside it (regenerated, never hand-edited), and prints every
+figure as one line ``bench: NAME VALUE UNIT`` for scripts. Measures, on this machine:
+
+- execution time of every solution notebook top to bottom (full, not the grading shortcut), the slowest
+  cells, and the whole course, against the spec's budgets (120 s a notebook, 480 s in all);
+- grading cost: one reference hand-in per assignment through ``autograder/grade.py`` (``make grade``'s
+  path), as a ratio to executing the notebook; and a class of 20 hand-ins of the first assignment,
+  sequential ``nbgrader autograde`` against ``grade.py``, in the same run;
+- model quality and sampling cost, as the notebooks report them with ``helpers.training.record_metric``
+  while they execute (``COURSE_METRICS``): test NLLs, their floors, gaps above the floor, and the growth
+  exponent of PixelCNN's sampling time with the number of pixels.
+
+Usage: ``python bench/run.py [--skip-class]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import nbformat  # noqa: E402
+import torch  # noqa: E402
+from nbclient import NotebookClient  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench"
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import make_scratch_course, reference_hand_in  # noqa: E402
+from harness import assignments, graded_assignments  # noqa: E402
+
+BUDGET_NOTEBOOK_S = 120.0
+BUDGET_COURSE_S = 480.0
+CLASS_SIZE = 20
+LINES: list[str] = []
+
+
+def emit(name: str, value: float, unit: str) -> None:
+    line = f"bench: {name} {value:.4g} {unit}".rstrip()
+    LINES.append(line)
+    print(line, flush=True)
+
+
+def execute(assignment: str, metrics: Path) -> tuple[float, list[tuple[float, str]]]:
+    """Execute a solution notebook in full; return its time and its cells' times (slowest first)."""
+    path = ROOT / "solutions" / assignment / f"{assignment}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    env_before = dict(os.environ)
+    os.environ["COURSE_METRICS"] = str(metrics)
+    os.environ.pop("NBGRADER_EXECUTION", None)
+    os.environ.pop("COURSE_QUICK", None)
+    try:
+        client = NotebookClient(nb, timeout=900, kernel_name="python3", record_timing=True,
+                                resources={"metadata": {"path": str(path.parent)}})
+        start = time.perf_counter()
+        client.execute()
+        seconds = time.perf_counter() - start
+    finally:
+        os.environ.clear()
+        os.environ.update(env_before)
+    cells = []
+    for index, cell in enumerate(nb.cells):
+        timing = cell.get("metadata", {}).get("execution", {})
+        if cell.cell_type == "code" and "shell.execute_reply" in timing and "iopub.execute_input" in timing:
+            began = datetime.fromisoformat(timing["iopub.execute_input"].replace("Z", "+00:00"))
+            ended = datetime.fromisoformat(timing["shell.execute_reply"].replace("Z", "+00:00"))
+            first = cell.source.strip().splitlines()[0][:60] if cell.source.strip() else ""
+            label = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {index}: {first}"
+            cells.append(((ended - began).total_seconds(), label))
+    return seconds, sorted(cells, reverse=True)
+
+
+def run_grade(course: Path, jobs: int) -> float:
+    env = dict(os.environ, COURSE_ROOT=str(course))
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, str(course / "autograder" / "grade.py"), "--jobs", str(jobs)],
+                          env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"grade.py failed:\n{done.stdout}\n{done.stderr}")
+    return seconds
+
+
+def put(course: Path, student: str, assignment: str) -> None:
+    folder = course / "autograder" / "submitted" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(reference_hand_in(assignment), folder / f"{assignment}.ipynb")
+
+
+def grading_overhead(exec_times: dict[str, float], scratch: Path) -> dict[str, float]:
+    course = make_scratch_course(scratch / "overhead")
+    for assignment in graded_assignments():
+        put(course, "reference", assignment)
+    run_grade(course, jobs=1)
+    with (course / "autograder" / "report.csv").open(newline="") as handle:
+        rows = {r["assignment"]: float(r["seconds"]) for r in csv.DictReader(handle)}
+    ratios = {}
+    for assignment, seconds in rows.items():
+        ratios[assignment] = seconds / exec_times[assignment]
+        emit(f"grade.seconds.{assignment}", seconds, "s")
+        emit(f"grade.overhead.{assignment}", ratios[assignment], "x")
+    return ratios
+
+
+def class_of_20(scratch: Path) -> tuple[float, float, int]:
+    assignment = graded_assignments()[0]
+    jobs = os.cpu_count() or 2
+    # sequential, plain nbgrader: one `nbgrader autograde` over the whole class
+    plain = make_scratch_course(scratch / "plain")
+    staged = plain / "autograder" / "staged"
+    for i in range(CLASS_SIZE):
+        folder = staged / f"student{i:02d}" / assignment
+        folder.mkdir(parents=True)
+        nbformat.write(reference_hand_in(assignment), folder / f"{assignment}.ipynb")
+    env = dict(os.environ, COURSE_ROOT=str(plain))
+    sys.path.insert(0, str(ROOT / "autograder"))
+    subprocess.run([sys.executable, str(plain / "autograder" / "release.py"), "--to", str(scratch / "rel")],
+                   env=env, check=True, capture_output=True)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"],
+                          cwd=plain / "autograder", env=dict(env, PATH=f"{Path(sys.executable).parent}:{env['PATH']}"),
+                          capture_output=True, text=True, check=False)
+    sequential = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"nbgrader autograde failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    # make grade's path: staging, repair, parallel autograde, feedback, export
+    ours = make_scratch_course(scratch / "ours")
+    for i in range(CLASS_SIZE):
+        put(ours, f"student{i:02d}", assignment)
+    parallel = run_grade(ours, jobs=jobs)
+    emit("grade.class20.sequential_nbgrader", sequential, "s")
+    emit("grade.class20.make_grade", parallel, "s")
+    emit("grade.class20.speedup", sequential / parallel, "x")
+    return sequential, parallel, jobs
+
+
+def read_metrics(path: Path) -> dict[str, tuple[float, str]]:
+    found: dict[str, tuple[float, str]] = {}
+    if path.is_file():
+        for line in path.read_text().splitlines():
+            row = json.loads(line)
+            found[row["name"]] = (row["value"], row["unit"])
+    return found
+
+
+def plot_exec(exec_times: dict[str, float]) -> None:
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    names = list(exec_times)
+    ax.barh(names, [exec_times[n] for n in names], color="tab:blue")
+    ax.axvline(BUDGET_NOTEBOOK_S, color="tab:red", linestyle="--", label="budget: 120 s a notebook")
+    ax.set(title="Execution time of each solution notebook (CPU)", xlabel="time [s]", ylabel="notebook")
+    ax.invert_yaxis()
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(OUT / "exec_times.png", dpi=100)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="The course's benchmark.")
+    parser.add_argument("--skip-class", action="store_true", help="skip the 20-hand-in grading comparison")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    machine = {
+        "cores": os.cpu_count(), "cpu": platform.processor() or platform.machine(),
+        "python": platform.python_version(), "torch": torch.__version__, "torch threads": torch.get_num_threads(),
+    }
+    emit("machine.cores", float(machine["cores"] or 0), "cores")
+    emit("machine.torch_threads", float(machine["torch threads"]), "threads")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp)
+        metrics_file = scratch / "metrics.jsonl"
+        exec_times, slowest = {}, {}
+        for assignment in assignments():
+            seconds, cells = execute(assignment, metrics_file)
+            exec_times[assignment], slowest[assignment] = seconds, cells[:3]
+            emit(f"exec.{assignment}", seconds, "s")
+        total = sum(exec_times.values())
+        emit("exec.total", total, "s")
+        overhead = grading_overhead(exec_times, scratch)
+        class_result = None if args.skip_class else class_of_20(scratch)
+        metrics = read_metrics(metrics_file)
+    for name, (value, unit) in list(metrics.items()):  # gap above the floor, where a floor is known
+        if name.startswith("nll."):
+            _, model, dataset = name.split(".", 2)
+            floor = metrics.get(f"floor.{dataset}")
+            if floor and f"gap.{model}.{dataset}" not in metrics and floor[1] == unit and floor[0] > 0:
+                metrics[f"gap.{model}.{dataset}"] = (100.0 * (value - floor[0]) / floor[0], "%")
+    for name, (value, unit) in sorted(metrics.items()):
+        emit(name, value, unit)
+    plot_exec(exec_times)
+    write_report(machine, exec_times, slowest, total, overhead, class_result, metrics, time.perf_counter() - started)
+    print(f"report: {OUT / 'report.md'}")
+    return 0
+
+
+def write_report(machine, exec_times, slowest, total, overhead, class_result, metrics, seconds) -> None:  # noqa: ANN001
+    lines = [
+        "# Benchmark report",
+        "",
+        f"Made by `make bench` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC in {seconds:.0f} s. "
+        "Regenerated on every run; do not edit.",
+        "",
+        "Machine: " + ", ".join(f"{k} {v}" for k, v in machine.items()) + ".",
+        "",
+        "## Execution time (full run, CPU)",
+        "",
+        "| notebook | time [s] | budget [s] | within | slowest cells |",
+        "| --- | ---: | ---: | --- | --- |",
+    ]
+    for name, value in exec_times.items():
+        cells = "; ".join(f"{label} ({t:.1f} s)" for t, label in slowest[name])
+        within = "yes" if value <= BUDGET_NOTEBOOK_S else "NO"
+        lines.append(f"| {name} | {value:.1f} | {BUDGET_NOTEBOOK_S:.0f} | {within} | {cells.replace('|', '/')} |")
+    within = "yes" if total <= BUDGET_COURSE_S else "NO"
+    lines += [f"| **course** | **{total:.1f}** | {BUDGET_COURSE_S:.0f} | {within} | |",
+              "", "![execution times](exec_times.png)", "", "## Grading cost", "",
+              "| assignment | grading one reference hand-in / executing the notebook |", "| --- | ---: |"]
+    lines += [f"| {name} | {ratio:.2f} x |" for name, ratio in overhead.items()]
+    lines += ["", "Grading runs the notebook with its demonstrations shrunk (`NBGRADER_EXECUTION`), plus kernel start,"
+              " repair, the guard cell and feedback; executing is the full run above."]
+    if class_result:
+        sequential, parallel, jobs = class_result
+        lines += ["", f"A class of {CLASS_SIZE} reference hand-ins of {graded_assignments()[0]}: sequential "
+                  f"`nbgrader autograde` {sequential:.1f} s; `make grade` ({jobs} at once, with repair and feedback) "
+                  f"{parallel:.1f} s; speed-up **{sequential / parallel:.2f} x**."]
+    lines += ["", "## Model quality and sampling (as the notebooks report them)", "",
+              "| figure | value | unit |", "| --- | ---: | --- |"]
+    lines += [f"| {name} | {value:.4g} | {unit} |" for name, (value, unit) in sorted(metrics.items())]
+    if not metrics:
+        lines.append("| (no notebook reported a figure) | | |")
+    lines += ["", "## Lines for scripts", "", "```", *LINES, "```", ""]
+    (OUT / "report.md").write_text("\n".join(lines))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
