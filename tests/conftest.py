@@ -10,17 +10,16 @@ import pytest
 
 from harness import ROOT, nbgrader_meta
 
-PY_FILES = ("course.py", "grade.py", "release.py", "repair.py", "safeguards.py", "nbgrader_config.py")
-
 
 def make_scratch_course(target: Path) -> Path:
-    """Copy what grading needs (solutions, notebooks, autograder scripts) into ``target``."""
+    """Copy what grading needs (solutions, notebooks, autograder scripts, configuration) into ``target``."""
     shutil.copytree(ROOT / "solutions", target / "solutions")
     shutil.copytree(ROOT / "notebooks", target / "notebooks")
     (target / "autograder").mkdir()
-    for name in PY_FILES:
-        shutil.copy2(ROOT / "autograder" / name, target / "autograder" / name)
-    shutil.copy2(ROOT / "nbgrader_config.py", target / "nbgrader_config.py")
+    for script in (ROOT / "autograder").glob("*.py"):
+        shutil.copy2(script, target / "autograder" / script.name)
+    for name in ("nbgrader_config.py", "pyproject.toml"):
+        shutil.copy2(ROOT / name, target / name)
     return target
 
 
