@@ -1,7 +1,10 @@
 """``make release``: regenerate the student notebooks in ``notebooks/`` from ``solutions/``.
 
 Runs ``nbgrader generate_assignment`` for every assignment (or the ones named on the command line),
-which also records the assignments in the gradebook. Deterministic: a second run changes nothing.
+which also records the assignments in the gradebook. Before that, ``make release`` (this script without
+``--to``) writes the Colab setup cell and badge of those notebooks in ``solutions/``, the notebooks table of
+README.md and ``helpers/_course.py`` from ``[tool.course]`` in pyproject.toml (see ``bootstrap.py``).
+Deterministic: a second run changes nothing.
 
 Usage: ``python autograder/release.py [ASSIGNMENT ...] [--to FOLDER]``.
 """
@@ -34,7 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(args.names) - set(known))
     if unknown:
         raise SystemExit(f"unknown assignments {unknown}; known: {known} (in {ROOT / 'solutions'})")
-    release(args.names or known, args.to)
+    names = args.names or known
+    if not args.to:
+        from bootstrap import prepare  # only `make release` writes the sources; grade.py imports release()
+
+        for path in prepare(ROOT, names):
+            print(f"updated {path} from [tool.course] in pyproject.toml")
+    release(names, args.to)
     return 0
 
 

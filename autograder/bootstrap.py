@@ -1,0 +1,203 @@
+"""The course's first cell and its "Open in Colab" links, written from one place: ``[tool.course]``.
+
+``pyproject.toml`` says where the course lives and at which release::
+
+    [tool.course]
+    repository = "https://github.com/OWNER/NAME"   # a fork changes it here, once
+    ref = "v0.1.0"                                  # the tag (or commit) of this release
+
+``make release`` calls :func:`prepare` before ``nbgrader generate_assignment``. It
+
+- rewrites the first code cell of each released notebook in ``solutions/`` (the cell that starts with
+  ``# Setup, part 1``) from :data:`SETUP_TEMPLATE`: on Google Colab it fetches the repository at ``ref``,
+  installs ``helpers`` with ``pip --no-deps`` (Colab's torch and numpy stay) and sets ``COURSE_DATA_DIR``;
+  elsewhere it only imports ``os``, ``subprocess`` and ``sys``;
+- puts an "Open in Colab" badge cell (id ``colab-badge``) first in each of those notebooks;
+- refreshes the Colab column of the notebooks table in ``README.md`` and the copy of the address and ref in
+  ``helpers/_course.py`` (what :mod:`helpers.colab` reports).
+
+Everything is a function of the configuration and the files, so a second run changes nothing.
+``python autograder/bootstrap.py --check`` lists what is out of date without writing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import nbformat
+
+from helpers.colab import CourseSource, badge_markdown
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+SETUP_MARKER = "# Setup, part 1"
+"""The first code cell of every notebook starts with this line; it is the cell :func:`prepare` rewrites."""
+
+BADGE_ID = "colab-badge"
+"""Cell id of the badge cell at the top of every notebook."""
+
+SETUP_TEMPLATE = '''\
+# Setup, part 1: on Google Colab, fetch the course's helpers and data (elsewhere this does nothing).
+# Written by `make release` from [tool.course] in pyproject.toml: the course at release {ref}.
+# COURSE_REPO, COURSE_REF and COURSE_DIR override the address, the release and the folder.
+import os
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    course_repo = os.environ.get("COURSE_REPO", "{repository}")
+    course_ref = os.environ.get("COURSE_REF", "{ref}")
+    course_dir = os.environ.get("COURSE_DIR", "/content/genmodels-course")
+    if not os.path.isfile(os.path.join(course_dir, "helpers", "__init__.py")):
+        git = ["git", "-C", course_dir, "-c", "advice.detachedHead=false"]
+        subprocess.run(["git", "-c", "init.defaultBranch=main", "init", "--quiet", course_dir], check=True)
+        subprocess.run([*git, "fetch", "--quiet", "--depth=1", course_repo, course_ref], check=True)
+        subprocess.run([*git, "checkout", "--quiet", "FETCH_HEAD"], check=True)
+        # --no-deps: Colab's own torch and numpy stay as they are.
+        pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation"]
+        subprocess.run([*pip, "--disable-pip-version-check", "--root-user-action=ignore", "-e", course_dir], check=True)
+    if course_dir not in sys.path:
+        sys.path.insert(0, course_dir)
+    os.environ["COURSE_DATA_DIR"] = os.path.join(course_dir, "data")
+    print(f"The course at {{course_ref}} from {{course_repo}} is in {{course_dir}}.")'''
+"""The first code cell; ``{repository}`` and ``{ref}`` come from ``[tool.course]``."""
+
+BADGE_TEMPLATE = """\
+{badge}
+
+*On Colab, run the first code cell: it fetches the course's helpers and data at release `{ref}`.*"""
+
+README_BEGIN = "<!-- notebooks table: `make release` writes the first and last columns; edit the topics -->"
+README_END = "<!-- end of notebooks table -->"
+README_HEADER = "| notebook | topics | open |\n| --- | --- | --- |"
+_ASSIGNMENT = re.compile(r"\b(\d\d_[a-z0-9_]+)\b")
+
+
+def read_config(root: Path) -> CourseSource:
+    """``[tool.course]`` of ``root/pyproject.toml``."""
+    with (root / "pyproject.toml").open("rb") as handle:
+        table = tomllib.load(handle).get("tool", {}).get("course", {})
+    missing = {"repository", "ref"} - set(table)
+    if missing:
+        raise SystemExit(f"pyproject.toml: [tool.course] needs {sorted(missing)} (the course's address and release)")
+    source = CourseSource(str(table["repository"]), str(table["ref"]))
+    source.github  # noqa: B018 - raises a clear error for an address Colab cannot open
+    return source
+
+
+def notebook_path(assignment: str) -> str:
+    """The student notebook's path in the repository."""
+    return f"notebooks/{assignment}/{assignment}.ipynb"
+
+
+def setup_cell(source: CourseSource) -> str:
+    """The first code cell of every notebook."""
+    for value in (source.repository, source.ref):
+        if '"' in value or "\\" in value or "\n" in value:
+            raise SystemExit(f"[tool.course]: {value!r} cannot go into a Python string as it is")
+    return SETUP_TEMPLATE.format(repository=source.repository, ref=source.ref)
+
+
+def badge_cell(assignment: str, source: CourseSource) -> str:
+    """The markdown of the badge cell at the top of ``assignment``'s notebook."""
+    return BADGE_TEMPLATE.format(badge=badge_markdown(notebook_path(assignment), source), ref=source.ref)
+
+
+def bootstrap_notebook(nb: nbformat.NotebookNode, assignment: str, source: CourseSource) -> None:
+    """Put the current setup cell and badge cell into ``nb`` (in place)."""
+    setup = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith(SETUP_MARKER)]
+    if not setup:
+        raise SystemExit(f"{assignment}: no code cell starts with {SETUP_MARKER!r} (see the notebook conventions)")
+    first_code = next(c for c in nb.cells if c.cell_type == "code")
+    if first_code is not setup[0]:
+        raise SystemExit(f"{assignment}: the cell {SETUP_MARKER!r} must be the first code cell")
+    setup[0].source = setup_cell(source)
+    badges = [i for i, c in enumerate(nb.cells) if c.get("id") == BADGE_ID]
+    for index in reversed(badges):
+        del nb.cells[index]
+    badge = nbformat.v4.new_markdown_cell(badge_cell(assignment, source))
+    badge.id = BADGE_ID
+    nb.cells.insert(0, badge)
+
+
+def _write_if_changed(path: Path, text: str, write: bool) -> bool:
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    if write:
+        path.write_text(text, encoding="utf-8")
+    return True
+
+
+def course_module(source: CourseSource) -> str:
+    """The text of ``helpers/_course.py``."""
+    return (
+        '"""Where the course lives. Written by ``make release`` from ``[tool.course]`` in pyproject.toml: '
+        'do not edit."""\n\n'
+        f"REPOSITORY = {json.dumps(source.repository)}\nREF = {json.dumps(source.ref)}\n"
+    )
+
+
+def readme_table(text: str, assignments: Iterable[str], source: CourseSource) -> str:
+    """``text`` (README.md) with its notebooks table rewritten: a row for each assignment, the topics kept."""
+    begin, end = text.find(README_BEGIN), text.find(README_END)
+    if begin < 0 or end < begin:
+        raise SystemExit(f"README.md: the notebooks table must sit between {README_BEGIN!r} and {README_END!r}")
+    topics: dict[str, str] = {}
+    for line in text[begin + len(README_BEGIN) : end].splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        match = _ASSIGNMENT.search(cells[0]) if len(cells) >= 2 else None
+        if match:
+            topics[match.group(1)] = cells[1]
+    rows = [README_HEADER]
+    for name in sorted(set(topics) | set(assignments)):
+        path = notebook_path(name)
+        rows.append(f"| [`{name}`]({path}) | {topics.get(name, '')} | {badge_markdown(path, source)} |")
+    return text[: begin + len(README_BEGIN)] + "\n" + "\n".join(rows) + "\n" + text[end:]
+
+
+def prepare(root: Path, names: Iterable[str], write: bool = True) -> list[str]:
+    """Bring the setup and badge cells of ``names``' solutions, README.md and helpers/_course.py up to date.
+
+    Returns the files that changed (or, with ``write=False``, that would change).
+    """
+    source = read_config(root)
+    names = list(names)
+    changed = []
+    if _write_if_changed(root / "helpers" / "_course.py", course_module(source), write):
+        changed.append("helpers/_course.py")
+    for name in names:
+        path = root / "solutions" / name / f"{name}.ipynb"
+        nb = nbformat.read(path, as_version=4)
+        bootstrap_notebook(nb, name, source)
+        if _write_if_changed(path, nbformat.writes(nb) + "\n", write):
+            changed.append(str(path.relative_to(root)))
+    readme = root / "README.md"
+    all_names = sorted(p.name for p in (root / "solutions").iterdir() if (p / f"{p.name}.ipynb").is_file())
+    if _write_if_changed(readme, readme_table(readme.read_text(encoding="utf-8"), all_names, source), write):
+        changed.append("README.md")
+    return changed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Write the Colab setup cells, badges and course address.")
+    parser.add_argument("names", nargs="*", help="assignments (default: all)")
+    parser.add_argument("--check", action="store_true", help="list what is out of date; write nothing")
+    args = parser.parse_args(argv)
+    from course import ROOT, assignments
+
+    changed = prepare(ROOT, args.names or assignments(), write=not args.check)
+    for path in changed:
+        print(f"{'out of date' if args.check else 'updated'}: {path}")
+    return 1 if args.check and changed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

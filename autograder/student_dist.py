@@ -1,0 +1,203 @@
+"""``make student-dist``: only what students receive, in ``build/student-dist/`` and ``build/student-dist.zip``.
+
+The copy holds the released notebooks (``notebooks/``), the ``helpers`` package, ``data/``, ``pyproject.toml``
+(so that ``pip install -e .`` works), a README for students and an ``environment.yml`` for them (the run-time
+packages and JupyterLab, with the constraints of ``pyproject.toml``). No ``solutions/``, no ``autograder/``, no
+``tests/``. The build refuses to finish if a file holds nbgrader's solution or hidden-test markers
+(``tests/test_student_dist.py`` checks more: no line of any answer or hidden test).
+
+Usage: ``python autograder/student_dist.py [--out FOLDER]`` (default ``build/student-dist``; the zip goes beside it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+LEAK = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS")
+"""nbgrader's markers: none may reach a student."""
+
+SKIP = re.compile(r"(^|/)(\.[^/]*|__pycache__|[^/]*\.pyc|[^/]*\.egg-info)(/|$)")
+"""Hidden files and folders (``.ipynb_checkpoints``), caches, build metadata."""
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+"""Every zip entry gets this date, so the same files make the same zip."""
+
+STUDENT_README = """\
+# Generative Models: the notebooks
+
+Jupyter notebooks that follow the lecture *Генеративные модели*, with exercises that check themselves as you go.
+Start with `00_overview`. Every notebook runs on a plain CPU in minutes.
+
+{table}
+
+## Start
+
+**Google Colab** (nothing to install): click a notebook's "Open in Colab" badge above and run its first code
+cell. It fetches the course's `helpers` and data at the same release and installs them without replacing Colab's
+own torch or numpy. *File → Save a copy in Drive* as soon as you start.
+
+**JupyterLab with conda**, in this folder:
+
+```bash
+conda env create -f environment.yml
+conda activate genmodels-student
+jupyter lab
+```
+
+**JupyterLab with pip**, in this folder (Python ≥ 3.10; on Linux the first line keeps PyTorch CPU-only and small):
+
+```bash
+python3 -m venv .venv
+.venv/bin/pip install torch --index-url https://download.pytorch.org/whl/cpu
+.venv/bin/pip install -e . jupyterlab
+.venv/bin/jupyter lab
+```
+
+## How to work
+
+Open `notebooks/NN_name/NN_name.ipynb`. Run the first two cells (setup), then work from top to bottom: replace
+each `raise NotImplementedError()` under `# YOUR CODE HERE` with your code and run the check cell below it. A check
+prints `✓ ...` lines when it passes and otherwise says what was expected, what came, and a hint. Hidden tests run
+only when the instructor grades, so passing the visible checks is necessary, not sufficient. Written questions go
+into the cells that say `YOUR ANSWER HERE`.
+
+## Hand in
+
+Save the notebook and hand in its `.ipynb` file as your instructor asks (in Colab: *File → Download → Download
+.ipynb*). Keep its name if you can, and keep the cells you did not write as they are.
+
+## What is here
+
+| path | what |
+| --- | --- |
+| `notebooks/` | the notebooks, one folder each |
+| `helpers/` | the small package every notebook imports (data, plots, training, checks, units, Colab) |
+| `data/` | the data sets, with their provenance and licences (`data/README.md`) |
+| `environment.yml`, `pyproject.toml` | the packages, for conda and for pip |
+"""
+
+
+def _requirements(root: Path) -> tuple[list[str], list[str], str]:
+    """(run-time requirements, instructor requirements, requires-python) from pyproject.toml."""
+    with (root / "pyproject.toml").open("rb") as handle:
+        project = tomllib.load(handle)["project"]
+    return (
+        list(project["dependencies"]),
+        list(project["optional-dependencies"]["instructor"]),
+        project["requires-python"],
+    )
+
+
+CONDA_NAMES = {"torch": "pytorch-cpu", "playwright": "playwright-python"}
+"""conda-forge's names where they differ from PyPI's (torch as conda-forge's CPU build)."""
+
+LAB_PACKAGES = ("jupyterlab", "ipykernel")
+"""What students need on top of the run-time packages to work in JupyterLab."""
+
+
+def conda_spec(requirement: str) -> str:
+    """A PyPI requirement (``torch>=2.0``) as a conda-forge spec (``pytorch-cpu>=2.0``)."""
+    match = re.match(r"^\s*([A-Za-z0-9_.-]+)\s*(.*)$", requirement)
+    if not match:
+        raise ValueError(f"cannot read the requirement {requirement!r}")
+    name, constraint = match.groups()
+    return CONDA_NAMES.get(name.lower(), name.lower()) + constraint.replace(" ", "")
+
+
+def student_environment(root: Path) -> str:
+    """``environment.yml`` for students: the run-time packages and JupyterLab, constraints from pyproject.toml."""
+    runtime, instructor, _ = _requirements(root)
+    lab = [r for r in instructor if re.split(r"[<>=!~ \[]", r, maxsplit=1)[0].lower() in LAB_PACKAGES]
+    lines = [
+        "# conda env create -f environment.yml && conda activate genmodels-student && jupyter lab",
+        "# The course's run-time packages (from pyproject.toml) and JupyterLab; torch as conda-forge's CPU build.",
+        "name: genmodels-student",
+        "channels:",
+        "  - conda-forge",
+        "dependencies:",
+        "  - python=3.11",
+        *[f"  - {conda_spec(r)}" for r in runtime + lab],
+        "  - pip",
+        "  - pip:",
+        "      - --no-deps",
+        "      - -e .",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def notebooks_table(root: Path) -> str:
+    """The notebooks table of the course's README (written by ``make release``), for the released notebooks."""
+    sys.path.insert(0, str(HERE))
+    from bootstrap import README_BEGIN, README_END
+
+    text = (root / "README.md").read_text(encoding="utf-8")
+    body = text[text.index(README_BEGIN) + len(README_BEGIN) : text.index(README_END)].strip().splitlines()
+    released = {p.name for p in (root / "notebooks").iterdir() if (p / f"{p.name}.ipynb").is_file()}
+    rows = [line for line in body[2:] if any(f"`{name}`" in line for name in released)]
+    return "\n".join(body[:2] + rows)
+
+
+def _files(root: Path, folder: str) -> list[Path]:
+    return sorted(
+        p for p in (root / folder).rglob("*")
+        if p.is_file() and not SKIP.search(p.relative_to(root).as_posix())
+    )
+
+
+def build(root: Path = ROOT, out: Path | None = None) -> tuple[Path, Path]:
+    """Build the student copy of the course at ``root`` into ``out``; return (folder, zip)."""
+    out = out or root / "build" / "student-dist"
+    archive = out.with_suffix(".zip")
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    for folder in ("notebooks", "helpers", "data"):
+        for path in _files(root, folder):
+            target = out / path.relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    shutil.copyfile(root / "pyproject.toml", out / "pyproject.toml")
+    (out / "environment.yml").write_text(student_environment(root), encoding="utf-8")
+    (out / "README.md").write_text(STUDENT_README.format(table=notebooks_table(root)), encoding="utf-8")
+
+    leaks = [p for p in out.rglob("*") if p.is_file() and LEAK.search(p.read_text(errors="ignore"))]
+    if leaks:
+        shutil.rmtree(out)
+        found = "\n".join(map(str, leaks))
+        raise SystemExit(f"refusing to hand out answers or hidden tests; found markers in:\n{found}")
+
+    archive.unlink(missing_ok=True)
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(p for p in out.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"genmodels-course/{path.relative_to(out).as_posix()}", ZIP_DATE)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, path.read_bytes())
+    return out, archive
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build the student copy of the course.")
+    parser.add_argument("--out", type=Path, help="folder (default build/student-dist); the zip goes beside it")
+    args = parser.parse_args(argv)
+    out, archive = build(ROOT, args.out)
+    count = sum(1 for p in out.rglob("*") if p.is_file())
+    print(f"student copy: {out} ({count} files) and {archive}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
