@@ -7,7 +7,9 @@ The package holds no answer to any exercise. Modules:
 - :mod:`helpers.plots`: the course's plot style and figure helpers;
 - :mod:`helpers.training`: seeding, device choice, grading-aware budgets, a training loop;
 - :mod:`helpers.units`: nats, bits, per image and per dimension;
-- :mod:`helpers.colab`: the first-cell bootstrap for Google Colab.
+- :mod:`helpers.text`: the text corpus, a character vocabulary and a synthetic Markov source (notebook 04);
+- :mod:`helpers.shapes`: a synthetic binary-image source with an exact log-probability (notebook 05);
+- :mod:`helpers.colab`: where the course comes from on Google Colab (the setup cell's configuration).
 """
 
 __version__ = "0.1.0"

@@ -96,9 +96,12 @@ def run_tests(assignment: str, replacements: dict[str, str] | None = None) -> Ou
     ``replacements`` maps an answer cell's grade_id to the code that stands in its place.
     """
     import matplotlib
+    import torch
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    threads = torch.get_num_threads()  # a notebook may change it; the next run must start alike
 
     nb = source_notebook(assignment)
     replacements = dict(replacements or {})
@@ -129,4 +132,5 @@ def run_tests(assignment: str, replacements: dict[str, str] | None = None) -> Ou
                 if error:
                     outcome.failures[grade_id] = error
         plt.close("all")
+        torch.set_num_threads(threads)
     return outcome
