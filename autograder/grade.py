@@ -47,7 +47,8 @@ STAGED = AUTOGRADER / "staged"
 GRADES_CSV = AUTOGRADER / "grades.csv"
 REPORT_CSV = AUTOGRADER / "report.csv"
 HAND_IN_TIMEOUT_S = 1200
-CELL_LIMIT = int(os.environ.get("COURSE_CELL_LIMIT", "0"))  # seconds a cell may run; 0: the config's
+# Seconds a cell may run (and a quarter of it once a cell was stopped); 0: the configuration's 60 s and 15 s.
+CELL_LIMIT = int(os.environ.get("COURSE_CELL_LIMIT", "0"))
 
 
 @dataclass
@@ -172,7 +173,8 @@ def grade_group(group: list[HandIn], everyone: list[str], threads: int) -> list[
     """
     assignment = group[0].assignment
     options = _student_options(group, everyone)
-    limits = [f"--InsertGuard.cell_limit={CELL_LIMIT}"] if CELL_LIMIT else []
+    limits = [f"--InsertGuard.cell_limit={CELL_LIMIT}",
+              f"--InsertGuard.cell_limit_after_timeout={max(1, min(15, CELL_LIMIT // 4))}"] if CELL_LIMIT else []
     env = {"OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)}
     start = time.time()
     for h in group:
