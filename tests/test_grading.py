@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import copy
 import csv
+import fcntl
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,8 +23,8 @@ import pytest
 from conftest import blank_hand_in, make_scratch_course, reference_hand_in
 from harness import ROOT, graded_assignments, nbgrader_meta, run_tests
 
-# One grading run serves the whole module: keep its tests on one xdist worker.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
+# One grading run serves the whole module (see the `graded` fixture); keep its tests on one xdist worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group(name="grading")]
 
 TAMPER = '''import math
 import numpy as np
@@ -157,20 +159,36 @@ def build_hand_ins(course: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    course = make_scratch_course(tmp_path_factory.mktemp("grading") / "course")
-    expected = build_hand_ins(course)
-    env = dict(os.environ, COURSE_ROOT=str(course), COURSE_CELL_LIMIT="20")
-    env.pop("COURSE_GRADEBOOK", None)
-    done = subprocess.run(
-        [sys.executable, str(course / "autograder" / "grade.py"), "--jobs", "2"],
-        env=env, capture_output=True, text=True, check=False, timeout=3600,
-    )
-    print(done.stdout[-6000:], done.stderr[-3000:])
-    assert done.returncode == 0, done.stdout + done.stderr
+def graded():
+    """Grade every hand-in once per test session, even when the tests land on several xdist workers."""
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID", f"pid{os.getpid()}")
+    base = ROOT / "build" / "grading-run"
+    base.mkdir(parents=True, exist_ok=True)
+    with (base / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done_file = base / "done.json"
+        if not done_file.is_file() or json.loads(done_file.read_text())["run"] != run_id:
+            shutil.rmtree(base / "course", ignore_errors=True)
+            course = make_scratch_course(base / "course")
+            expected = build_hand_ins(course)
+            env = dict(os.environ, COURSE_ROOT=str(course), COURSE_CELL_LIMIT="20")
+            env.pop("COURSE_GRADEBOOK", None)
+            done = subprocess.run(
+                [sys.executable, str(course / "autograder" / "grade.py"), "--jobs", "2"],
+                env=env, capture_output=True, text=True, check=False, timeout=3600,
+            )
+            print(done.stdout[-6000:], done.stderr[-3000:])
+            assert done.returncode == 0, done.stdout + done.stderr
+            done_file.write_text(json.dumps({
+                "run": run_id, "stdout": done.stdout,
+                "expected": [[student, assignment, value] for (student, assignment), value in expected.items()],
+            }))
+    result = json.loads(done_file.read_text())
+    course = base / "course"
+    expected = {(student, assignment): value for student, assignment, value in result["expected"]}
     with (course / "autograder" / "report.csv").open(newline="") as handle:
         report = {(r["student"], r["assignment"]): r for r in csv.DictReader(handle)}
-    return course, expected, report, done.stdout
+    return course, expected, report, result["stdout"]
 
 
 def score(report, student, assignment):
