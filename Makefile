@@ -9,7 +9,7 @@ PORT ?= 8888
 LAB_ARGS ?=
 LAB_NOTEBOOK ?= notebooks/00_overview/00_overview.ipynb
 ASSIGNMENT ?=
-JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 PYTEST_ARGS ?=
 STAMP := $(VENV)/.installed
 
