@@ -65,4 +65,4 @@ student-dist: setup
 	$(PY) autograder/student_dist.py
 
 clean-grades:
-	rm -rf autograder/autograded autograder/feedback autograder/staged autograder/gradebook.db autograder/grades.csv autograder/report.csv
+	rm -rf autograder/autograded autograder/feedback autograder/staged autograder/registered autograder/gradebook.db autograder/grades.csv autograder/report.csv

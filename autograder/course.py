@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+# nbgrader runs `alembic` from PATH, also in-process (the gradebook API): put this Python's scripts first.
+SCRIPTS = str(Path(sys.executable).parent)
+if SCRIPTS not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = os.pathsep.join([SCRIPTS, os.environ.get("PATH", "")])
+
 HERE = Path(__file__).resolve().parent
 ROOT = Path(os.environ.get("COURSE_ROOT", HERE.parent)).resolve()
 """The course's root folder (``COURSE_ROOT`` overrides it, e.g. for a scratch copy in the tests)."""
@@ -21,9 +26,7 @@ def nbgrader(
     *args: str, timeout: float | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
     """Run ``nbgrader ARGS`` with the course's configuration (``autograder/nbgrader_config.py``)."""
-    # nbgrader runs `alembic` and the kernel from PATH: put this Python's scripts folder first.
-    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    full_env = dict(os.environ, COURSE_ROOT=str(ROOT), PYTHONWARNINGS="ignore", PATH=path, **(env or {}))
+    full_env = dict(os.environ, COURSE_ROOT=str(ROOT), PYTHONWARNINGS="ignore", **(env or {}))
     return subprocess.run(
         [sys.executable, "-m", "nbgrader", *args],
         cwd=HERE,  # nbgrader reads nbgrader_config.py from its working directory
