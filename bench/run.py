@@ -30,6 +30,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -185,6 +186,8 @@ def plot_sampling(metrics: dict[str, tuple[float, str]]) -> bool:
     exponent = metrics.get("sample.exponent", (float("nan"), ""))[0]
     ax.loglog(pixels, [seconds[0] * p / pixels[0] for p in pixels], "k:", label="proportional to D")
     ax.set(title=f"Sampling cost grows as D^{exponent:.2f}", xlabel="pixels per image D", ylabel="time per image [s]")
+    ax.set_xticks(pixels, [str(p) for p in pixels])
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.legend()
     fig.tight_layout()
     fig.savefig(OUT / "sampling.png", dpi=100)
