@@ -38,6 +38,9 @@ def nbgrader(
 
 
 def db_url() -> str:
-    """The gradebook's SQLAlchemy address, as nbgrader_config.py sets it."""
+    """The gradebook's SQLAlchemy address (``COURSE_GRADEBOOK`` overrides the file); nbgrader_config.py uses it.
+
+    A long SQLite timeout lets several autograde processes share the gradebook (their writes are short).
+    """
     gradebook = os.environ.get("COURSE_GRADEBOOK", str(ROOT / "autograder" / "gradebook.db"))
     return f"sqlite:///{gradebook}?timeout=120"

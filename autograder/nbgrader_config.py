@@ -6,7 +6,6 @@ the working directory). ``COURSE_ROOT`` and ``COURSE_GRADEBOOK`` override the ro
 (the tests use them to grade in a scratch copy).
 """
 
-import os
 import sys
 from pathlib import Path
 
@@ -27,10 +26,10 @@ from nbgrader.preprocessors import (
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from safeguards import HideHiddenTests, InsertGuard, ResilientExecute  # noqa: E402
 
+from course import ROOT, db_url  # noqa: E402
+
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
-ROOT = Path(os.environ.get("COURSE_ROOT", Path(__file__).resolve().parent.parent))
-AUTOGRADER = ROOT / "autograder"
 
 c.CourseDirectory.course_id = "genmodels"
 c.CourseDirectory.root = str(ROOT)
@@ -43,9 +42,7 @@ c.CourseDirectory.autograded_directory = "autograder/autograded"
 c.CourseDirectory.feedback_directory = "autograder/feedback"
 c.CourseDirectory.solution_directory = "autograder/solution"
 # A long SQLite timeout lets several autograde processes share the gradebook (writes are short).
-c.CourseDirectory.db_url = "sqlite:///{}?timeout=120".format(
-    os.environ.get("COURSE_GRADEBOOK", str(AUTOGRADER / "gradebook.db"))
-)
+c.CourseDirectory.db_url = db_url()
 # Only the notebooks travel: no helper files in the assignment folders are copied or overwritten.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
 
