@@ -128,7 +128,6 @@ def class_of_20(scratch: Path) -> tuple[float, float, int]:
         folder.mkdir(parents=True)
         nbformat.write(reference_hand_in(assignment), folder / f"{assignment}.ipynb")
     env = dict(os.environ, COURSE_ROOT=str(plain))
-    sys.path.insert(0, str(ROOT / "autograder"))
     subprocess.run([sys.executable, str(plain / "autograder" / "release.py"), "--to", str(scratch / "rel")],
                    env=env, check=True, capture_output=True)
     start = time.perf_counter()

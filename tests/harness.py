@@ -32,6 +32,19 @@ def graded_assignments() -> list[str]:
     return [a for a in assignments() if solution_ids(source_notebook(a))]
 
 
+def load_mutants(assignment: str):
+    """The module ``tests/mutants/<assignment>.py`` (its ``WRONG`` and ``RIGHT``), or None if there is none."""
+    import importlib.util
+
+    path = ROOT / "tests" / "mutants" / f"{assignment}.py"
+    if not path.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location(f"mutants_{assignment}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def source_notebook(assignment: str) -> nbformat.NotebookNode:
     return nbformat.read(SOLUTIONS / assignment / f"{assignment}.ipynb", as_version=4)
 

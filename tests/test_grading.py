@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import csv
 import fcntl
-import importlib.util
 import json
 import os
 import shutil
@@ -21,7 +20,7 @@ import nbformat
 import pytest
 
 from conftest import blank_hand_in, make_scratch_course, reference_hand_in
-from harness import ROOT, graded_assignments, nbgrader_meta, run_tests
+from harness import ROOT, graded_assignments, load_mutants, nbgrader_meta, run_tests
 
 # One grading run serves the whole module (see the `graded` fixture); keep its tests on one xdist worker.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group(name="grading")]
@@ -62,9 +61,7 @@ def code_cell(source):
 
 
 def first_wrong(assignment):
-    spec = importlib.util.spec_from_file_location("m", ROOT / "tests" / "mutants" / f"{assignment}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_mutants(assignment)
     return {cell_id: next(iter(variants.values())) for cell_id, variants in module.WRONG.items()}
 
 

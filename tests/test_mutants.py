@@ -13,25 +13,11 @@ Each result is appended to ``build/mutants.tsv`` for the report.
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-from harness import ROOT, graded_assignments, run_tests, solution_ids, source_notebook
+from harness import ROOT, graded_assignments, load_mutants, run_tests, solution_ids, source_notebook
 
-MUTANTS = Path(__file__).parent / "mutants"
 REPORT = ROOT / "build" / "mutants.tsv"
-
-
-def load_mutants(assignment: str):
-    path = MUTANTS / f"{assignment}.py"
-    if not path.is_file():
-        return None
-    spec = importlib.util.spec_from_file_location(f"mutants_{assignment}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def cases():
