@@ -164,3 +164,64 @@ def test_record_metric_prints_and_appends_json(tmp_path, monkeypatch, capsys):
     rows = [json.loads(line) for line in target.read_text().splitlines()]
     assert rows == [{"name": "nll.test.data", "value": 1.5, "unit": "nats"},
                     {"name": "gap.test.data", "value": 2.0, "unit": "%"}]
+
+
+# --- checks: messages that name the mistake (issue 13) ---------------------------------------------
+
+def _failure(function, *args, **kwargs) -> str:
+    with pytest.raises(AssertionError) as info:
+        function(*args, **kwargs)
+    return str(info.value)
+
+
+def test_check_close_shows_enough_digits_and_the_relative_error():
+    message = _failure(checks.check_close, np.float32(-13478.1234), -13478.12345678, "ll", rtol=1e-9)
+    assert "expected -13478.1235" in message and "got -13478.123" in message and "relative error" in message
+
+
+def test_check_close_names_only_the_mistake_the_value_shows():
+    mistakes = {"log base 2 instead of the natural log": 1 / math.log(2), "a mean instead of a sum": 0.5}
+    message = _failure(checks.check_close, 0.5, 1.0, "ll", mistakes=mistakes)
+    assert checks.likely_mistake(message) == "a mean instead of a sum"
+    assert "log base 2" not in message
+    assert checks.likely_mistake(_failure(checks.check_close, 0.25, 1.0, "ll", mistakes=mistakes)) is None
+
+
+def test_check_close_names_a_transposed_shape_and_nan():
+    message = _failure(checks.check_close, np.zeros((3, 2)), np.zeros((2, 3)), "x")
+    assert "transposed" in checks.likely_mistake(message)
+    assert "NaN" in _failure(checks.check_close, math.nan, 0.0, "x")
+
+
+def test_check_call_reports_the_exception_inside_the_function():
+    def student(x):
+        return [1][x]
+
+    message = _failure(checks.check_call, student, 3, hint="index the list")
+    assert message.startswith("calling student(3) raised IndexError: list index out of range")
+    assert "Hint: index the list." in message
+    assert checks.check_call(student, 0) == 1
+
+
+def test_check_prerequisite_blames_the_earlier_function(capsys):
+    def later():
+        with checks.check_prerequisite("reverse_kl"):
+            checks.check_close(1.0, 2.0, "reverse_kl(...)", mistakes={"a sign error": 1.0})
+
+    message = _failure(later)
+    assert message.startswith("this check needs reverse_kl (above), which fails")
+    assert checks.likely_mistake(message) == "a sign error"
+    with checks.check_prerequisite("f"):
+        checks.check_true(True, "fine")
+    assert capsys.readouterr().out.count("✓") == 0
+
+
+def test_check_mask_draws_maps_and_names_the_first_difference():
+    mask_a = np.array([[1, 1, 1], [1, 0, 0], [0, 0, 0]])
+    message = _failure(checks.check_mask, mask_a.T, mask_a, "causal_mask(3, 'A')")
+    assert "(row, col) = (0, 2)" in message and "###" in message and "#.." in message
+    assert "transposed" in checks.likely_mistake(message)
+    mask_b = torch.tensor([[1, 1, 1], [1, 1, 0], [0, 0, 0]])
+    message = _failure(checks.check_mask, mask_b, mask_a, "mask", mistakes={"mask B instead of mask A": mask_b})
+    assert checks.likely_mistake(message) == "mask B instead of mask A"
+    checks.check_mask(torch.tensor(mask_a, dtype=torch.bool), mask_a, "same")
