@@ -17,6 +17,7 @@ import numpy as np
 
 CHECKSUMS: dict[str, str] = {
     "digits8x8_binary.csv": "c2699daa717b58489330f24345ce8e3c274c1f5fe663d77930957fb073c27339",
+    "digits8x8_levels.csv": "9ffa9e51bfb0ebc9d8cd2cda18897f9ce0986ae3e8698d432fbe90ba1e34b289",
 }
 """sha256 of every shipped data file, by file name."""
 
@@ -76,6 +77,26 @@ class Digits:
 def load_digits() -> Digits:
     """The UCI optical digits (1,797 images, 8x8), binarised at grey level 8; 1,500 train, 297 test."""
     with data_path("digits8x8_binary.csv").open(newline="") as handle:
+        rows = list(csv.reader(handle))[1:]
+    split = np.array([row[0] for row in rows])
+    labels = np.array([int(row[1]) for row in rows], dtype=np.int64)
+    pixels = np.array([[int(v) for v in row[2:]] for row in rows], dtype=np.uint8).reshape(-1, 8, 8)
+    train, test = split == "train", split == "test"
+    return Digits(pixels[train], labels[train], pixels[test], labels[test])
+
+
+N_DIGIT_LEVELS = 17
+"""Grey levels of the 8x8 digits: 0 (white) .. 16 (black), the ink count of a 4x4 block of the 32x32 scan."""
+
+
+def load_digit_levels() -> Digits:
+    """The UCI optical digits with their 17 grey levels (0..16): the images of :func:`load_digits` before binarising.
+
+    Same 1,500 train / 297 test images, in the same order, as :func:`load_digits`: ``(levels >= 8)`` of
+    ``x_train`` and ``x_test`` are ``load_digits()``'s binary pixels, and the labels are the same.
+    ``x_train`` [1500, 8, 8] and ``x_test`` [297, 8, 8]: uint8 levels in 0..16; ``y_*``: int64 labels 0..9.
+    """
+    with data_path("digits8x8_levels.csv").open(newline="") as handle:
         rows = list(csv.reader(handle))[1:]
     split = np.array([row[0] for row in rows])
     labels = np.array([int(row[1]) for row in rows], dtype=np.int64)
