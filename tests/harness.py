@@ -18,25 +18,27 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
+from autograder.core import (
+    ROOT,
+    assignments,
+    grade_test_ids,
+    graded_assignments,
+    nbgrader_meta,
+    solution_ids,
+    source_path,
+)
+
+__all__ = ["ROOT", "SOLUTIONS", "Outcome", "assignments", "grade_test_ids", "graded_assignments", "load_mutants",
+           "nbgrader_meta", "run_tests", "solution_ids", "source_notebook"]
+
 SOLUTIONS = ROOT / "solutions"
-
-
-def assignments() -> list[str]:
-    """Assignment names: folders of ``solutions/`` holding a notebook of the same name."""
-    return sorted(p.name for p in SOLUTIONS.iterdir() if (p / f"{p.name}.ipynb").is_file())
-
-
-def graded_assignments() -> list[str]:
-    """Assignments with at least one autograded answer cell (``00_overview`` has none)."""
-    return [a for a in assignments() if solution_ids(source_notebook(a))]
 
 
 def load_mutants(assignment: str):
     """The module ``tests/mutants/<assignment>.py`` (its ``WRONG`` and ``RIGHT``), or None if there is none."""
     import importlib.util
 
-    path = ROOT / "tests" / "mutants" / f"{assignment}.py"
+    path = Path(__file__).resolve().parent / "mutants" / f"{assignment}.py"
     if not path.is_file():
         return None
     spec = importlib.util.spec_from_file_location(f"mutants_{assignment}", path)
@@ -46,29 +48,7 @@ def load_mutants(assignment: str):
 
 
 def source_notebook(assignment: str) -> nbformat.NotebookNode:
-    return nbformat.read(SOLUTIONS / assignment / f"{assignment}.ipynb", as_version=4)
-
-
-def nbgrader_meta(cell: nbformat.NotebookNode) -> dict:
-    return dict(cell.get("metadata", {}).get("nbgrader", {}))
-
-
-def solution_ids(nb: nbformat.NotebookNode) -> list[str]:
-    """grade_ids of the autograded answer cells (code solution cells)."""
-    return [
-        nbgrader_meta(c)["grade_id"]
-        for c in nb.cells
-        if c.cell_type == "code" and nbgrader_meta(c).get("solution")
-    ]
-
-
-def grade_test_ids(nb: nbformat.NotebookNode) -> list[str]:
-    """grade_ids of the autograded test cells."""
-    return [
-        nbgrader_meta(c)["grade_id"]
-        for c in nb.cells
-        if c.cell_type == "code" and nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")
-    ]
+    return nbformat.read(source_path(assignment), as_version=4)
 
 
 @dataclass
@@ -78,6 +58,9 @@ class Outcome:
     points: dict[str, float] = field(default_factory=dict)
     max_points: dict[str, float] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
+    #: test cells whose visible part (the code before ``### BEGIN HIDDEN TESTS``) failed: the whole
+    #: message, what a student sees before handing in
+    visible_failures: dict[str, str] = field(default_factory=dict)
 
     @property
     def score(self) -> float:
@@ -101,6 +84,23 @@ def _grading_environment(folder: Path):
         os.chdir(old_cwd)
         os.environ.clear()
         os.environ.update(old_env)
+
+
+HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
+
+
+def _test_parts(source: str) -> list[tuple[str, bool]]:
+    """A test cell's code as (visible part, True), (the rest, False); the whole cell once if it cannot be split."""
+    head, marker, tail = source.partition(HIDDEN_BEGIN)
+    if not marker:
+        return [(source, True)]
+    try:
+        compile(head, "<visible>", "exec")
+        compile(marker + tail, "<hidden>", "exec")
+    except SyntaxError:  # the marker sits inside a block: no visible part of its own
+        return [(source, False)]
+    # keep the line numbers of the hidden part as in the whole cell
+    return [(head, True), ("\n" * head.count("\n") + marker + tail, False)]
 
 
 def run_tests(assignment: str, replacements: dict[str, str] | None = None) -> Outcome:
@@ -131,15 +131,22 @@ def run_tests(assignment: str, replacements: dict[str, str] | None = None) -> Ou
             meta = nbgrader_meta(cell)
             grade_id = meta.get("grade_id", f"cell{index}")
             source = replacements.get(grade_id, cell.source)
+            is_test = bool(meta.get("grade") and not meta.get("solution"))
             error = None
-            try:
-                with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-                    exec(compile(source, f"<{assignment}:{grade_id}>", "exec"), namespace)  # noqa: S102
-            except KeyboardInterrupt:
-                raise
-            except BaseException as exc:  # noqa: BLE001 - a student's cell may raise anything, SystemExit too
-                error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
-            if meta.get("grade") and not meta.get("solution") and cell.cell_type == "code":
+            # A test cell runs as its visible part, then the rest: the same statements in the same order
+            # as nbgrader runs them, so that a failure is known to be visible (or hidden).
+            for part, visible in _test_parts(source) if is_test else [(source, False)]:
+                try:
+                    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+                        exec(compile(part, f"<{assignment}:{grade_id}>", "exec"), namespace)  # noqa: S102
+                except KeyboardInterrupt:
+                    raise
+                except BaseException as exc:  # noqa: BLE001 - a student's cell may raise anything, SystemExit too
+                    error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+                    if visible:
+                        outcome.visible_failures[grade_id] = f"{type(exc).__name__}: {exc}"[:1000]
+                    break
+            if is_test:
                 outcome.max_points[grade_id] = float(meta.get("points", 0))
                 outcome.points[grade_id] = 0.0 if error else float(meta.get("points", 0))
                 if error:

@@ -1,14 +1,20 @@
-"""The autograder separates right from wrong answers, for every graded function.
+"""The autograder separates right from wrong answers, and the visible checks teach, for every graded function.
 
 For each assignment, ``tests/mutants/<assignment>.py`` defines ``WRONG`` and ``RIGHT``:
 ``{answer_cell_grade_id: {label: source}}``. Each source replaces the answer cell and the notebook's
 own tests (visible and hidden, exactly as nbgrader runs them) are run in-process:
 
-- every WRONG implementation (a realistic mistake) must score below full marks;
+- every WRONG implementation (a realistic mistake) must score below full marks, and a VISIBLE check
+  (the code of a test cell before ``### BEGIN HIDDEN TESTS``, what the student runs before handing in)
+  must catch it, unless the module marks it hidden-only with a reason:
+  ``HIDDEN_ONLY = {answer_cell_grade_id: {label: "why no visible check can catch it without giving away
+  a hidden test"}}``, at most one in ten of the assignment's WRONG implementations;
 - every RIGHT implementation (correct, written differently from the solution) must score full marks;
 - every answer cell has at least three WRONG and one RIGHT implementation.
 
-Each result is appended to ``build/mutants.tsv`` for the report.
+Each result is appended to ``build/mutants.tsv`` (assignment, kind, answer cell, label, score, the test
+cell whose visible check caught it or ``-``, that check's message); :func:`summary_lines` turns it into
+the summary that ``tests/conftest.py`` prints at the end of the run.
 """
 
 from __future__ import annotations
@@ -19,6 +25,17 @@ from harness import ROOT, graded_assignments, load_mutants, run_tests, solution_
 
 REPORT = ROOT / "build" / "mutants.tsv"
 
+#: Assignments whose WRONG mutants may still escape the visible checks (reported as xfail, not a failure)
+#: while their checks are being written (issue 13). Remove an assignment when its checks catch them all;
+#: the set is empty when issue 13 is done.
+NOT_YET_ENFORCED = {"01_statistics", "02_entropy", "03_generative_modelling", "04_autoregressive", "05_pixelcnn",
+                    "06_pixelcnn_plus"}
+COLUMNS = ("assignment", "kind", "cell", "label", "score", "caught_by_visible", "message")
+
+
+def hidden_only(module) -> dict[str, dict[str, str]]:
+    return getattr(module, "HIDDEN_ONLY", {}) or {}
+
 
 def cases():
     for assignment in graded_assignments():
@@ -28,13 +45,45 @@ def cases():
         for kind in ("WRONG", "RIGHT"):
             for cell_id, variants in getattr(module, kind).items():
                 for label, source in variants.items():
-                    yield pytest.param(assignment, kind, cell_id, source, id=f"{assignment}-{kind}-{cell_id}-{label}")
+                    yield pytest.param(assignment, kind, cell_id, label, source,
+                                       id=f"{assignment}-{kind}-{cell_id}-{label}")
+
+
+def _clean(text: str) -> str:
+    return " | ".join(line.strip() for line in str(text).splitlines() if line.strip()).replace("\t", " ")[:600]
 
 
 def record(*fields: object) -> None:
     REPORT.parent.mkdir(exist_ok=True)
+    if not REPORT.exists():
+        REPORT.write_text("\t".join(COLUMNS) + "\n")
     with REPORT.open("a") as handle:
-        handle.write("\t".join(str(f) for f in fields) + "\n")
+        handle.write("\t".join(_clean(f) for f in fields) + "\n")
+
+
+def summary_lines() -> list[str]:
+    """Per assignment: WRONG mutants, how many a visible check catches, which are hidden-only, which escape."""
+    if not REPORT.is_file():
+        return []
+    rows = {}
+    for line in REPORT.read_text().splitlines():
+        fields = line.split("\t")
+        if len(fields) != len(COLUMNS) or fields[0] == "assignment":
+            continue
+        row = dict(zip(COLUMNS, fields, strict=True))
+        rows[(row["assignment"], row["kind"], row["cell"], row["label"])] = row  # the last run of a mutant wins
+    lines = []
+    for assignment in sorted({key[0] for key in rows}):
+        module = load_mutants(assignment)
+        marked = hidden_only(module) if module is not None else {}
+        wrong = [r for (a, kind, _, _), r in rows.items() if a == assignment and kind == "WRONG"]
+        caught = [r for r in wrong if r["caught_by_visible"] != "-"]
+        hidden = [r for r in wrong if r["caught_by_visible"] == "-" and r["label"] in marked.get(r["cell"], {})]
+        escaped = [r for r in wrong if r["caught_by_visible"] == "-" and r not in hidden]
+        lines.append(f"{assignment}: {len(wrong)} WRONG mutants run, {len(caught)} caught by a visible check, "
+                     f"{len(hidden)} hidden-only, {len(escaped)} pass every visible check"
+                     + (": " + ", ".join(f"{r['cell']}/{r['label']}" for r in escaped) if escaped else ""))
+    return lines
 
 
 @pytest.mark.parametrize("assignment", graded_assignments())
@@ -47,19 +96,48 @@ def test_every_answer_cell_has_mutants(assignment):
 
 
 @pytest.mark.parametrize("assignment", graded_assignments())
+def test_hidden_only_marks_are_few_and_explained(assignment):
+    module = load_mutants(assignment)
+    assert module is not None, f"tests/mutants/{assignment}.py is missing"
+    marked = hidden_only(module)
+    n_wrong = sum(len(v) for v in module.WRONG.values())
+    n_marked = 0
+    for cell_id, labels in marked.items():
+        for label, reason in labels.items():
+            assert label in module.WRONG.get(cell_id, {}), f"HIDDEN_ONLY names {cell_id}/{label}, not a WRONG mutant"
+            assert isinstance(reason, str) and len(reason.split()) >= 4, (
+                f"HIDDEN_ONLY {cell_id}/{label}: say why no visible check can catch it")
+            n_marked += 1
+    assert 10 * n_marked <= n_wrong, (
+        f"{assignment}: {n_marked} of {n_wrong} WRONG mutants are hidden-only; at most one in ten may be")
+
+
+@pytest.mark.parametrize("assignment", graded_assignments())
 def test_reference_scores_full_marks_in_process(assignment):
     outcome = run_tests(assignment)
     assert outcome.max_score > 0
     assert outcome.score == outcome.max_score, outcome.failures
+    assert not outcome.visible_failures, outcome.visible_failures
 
 
-@pytest.mark.parametrize(("assignment", "kind", "cell_id", "source"), list(cases()))
-def test_mutant(assignment, kind, cell_id, source, request):
+@pytest.mark.parametrize(("assignment", "kind", "cell_id", "label", "source"), list(cases()))
+def test_mutant(assignment, kind, cell_id, label, source):
     outcome = run_tests(assignment, {cell_id: source})
-    label = request.node.callspec.id.split("-", 3)[-1]
-    first_failure = next(iter(outcome.failures.values()), "")
-    record(assignment, kind, cell_id, label, f"{outcome.score:g}/{outcome.max_score:g}", first_failure)
-    if kind == "WRONG":
-        assert outcome.score < outcome.max_score, f"a wrong {cell_id} ({label}) got full marks"
-    else:
+    caught_by = next(iter(outcome.visible_failures), "-")
+    message = outcome.visible_failures.get(caught_by) or next(iter(outcome.failures.values()), "")
+    record(assignment, kind, cell_id, label, f"{outcome.score:g}/{outcome.max_score:g}", caught_by, message)
+    if kind == "RIGHT":
         assert outcome.score == outcome.max_score, f"a right {cell_id} ({label}) lost points: {outcome.failures}"
+        return
+    assert outcome.score < outcome.max_score, f"a wrong {cell_id} ({label}) got full marks"
+    marked = label in hidden_only(load_mutants(assignment)).get(cell_id, {})
+    if marked:
+        assert caught_by == "-", (
+            f"{cell_id} ({label}) is marked HIDDEN_ONLY but the visible check of {caught_by} catches it: drop the mark")
+    elif caught_by == "-" and assignment in NOT_YET_ENFORCED:
+        pytest.xfail(f"a wrong {cell_id} ({label}) passes every visible check ({assignment} not yet enforced)")
+    else:
+        assert caught_by != "-", (
+            f"a wrong {cell_id} ({label}) passes every visible check (a hidden test catches it: "
+            f"{next(iter(outcome.failures.values()), '')}); add a visible check that names the mistake, "
+            "or mark it HIDDEN_ONLY with a reason in tests/mutants/")
