@@ -3,7 +3,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-NBGRADER := cd autograder && ../$(PY) -m nbgrader
+# Where grading keeps its state (hand-ins, nbgrader's folders, the gradebook, grades, report): git-ignored.
+STATE ?= grading
+WITH_STATE := COURSE_STATE="$(abspath $(STATE))"
 PORT ?= 8888
 # Extra arguments for `jupyter lab`, e.g. LAB_ARGS="--no-browser --IdentityProvider.token=secret".
 LAB_ARGS ?=
@@ -20,9 +22,9 @@ help:
 	@echo "make test      run the whole test suite"
 	@echo "make setup     create .venv with CPU torch, the helpers and the instructor tools"
 	@echo "make release   regenerate notebooks/ from solutions/ (ASSIGNMENT=name for one)"
-	@echo "make collect   ASSIGNMENT=name FROM=zip-or-folder: an LMS download into autograder/submitted/"
+	@echo "make collect   ASSIGNMENT=name FROM=zip-or-folder: an LMS download into $(STATE)/submitted/"
 	@echo "make bench     the benchmark: times, grading cost, model quality -> bench/report.md"
-	@echo "make grade     autograde autograder/submitted/ (ASSIGNMENT=name for one, JOBS=$(JOBS))"
+	@echo "make grade     autograde $(STATE)/submitted/ (ASSIGNMENT=name for one, JOBS=$(JOBS), STATE=folder)"
 	@echo "make student-dist  build/student-dist/ and .zip: only what students receive"
 
 setup: $(STAMP)
@@ -37,20 +39,20 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 lab: setup
-	$(VENV)/bin/jupyter lab --port=$(PORT) --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS) $(LAB_NOTEBOOK)
+	$(WITH_STATE) $(VENV)/bin/jupyter lab --port=$(PORT) --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS) $(LAB_NOTEBOOK)
 
 release: setup
-	$(PY) autograder/release.py $(ASSIGNMENT)
+	$(WITH_STATE) $(PY) -m autograder.release $(ASSIGNMENT)
 
 collect: setup
 	@test -n "$(ASSIGNMENT)" -a -n "$(FROM)" || { echo "usage: make collect ASSIGNMENT=01_statistics FROM=path/to/download.zip-or-folder"; exit 2; }
-	$(PY) autograder/collect.py $(ASSIGNMENT) "$(FROM)"
+	$(WITH_STATE) $(PY) -m autograder.collect $(ASSIGNMENT) "$(FROM)"
 
 grade: setup
-	$(PY) autograder/grade.py $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) --jobs $(JOBS)
+	$(WITH_STATE) $(PY) -m autograder.grade $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) --jobs $(JOBS)
 
 bench: setup
-	$(PY) bench/run.py
+	$(PY) -m bench.run
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -62,7 +64,8 @@ test: setup lint
 
 # Only what students receive: notebooks/, helpers/, data/, a README for students, environment.yml, pyproject.toml.
 student-dist: setup
-	$(PY) autograder/student_dist.py
+	$(PY) -m autograder.student_dist
 
+# Everything grading made, but not the hand-ins (submitted/, downloaded/).
 clean-grades:
-	rm -rf autograder/autograded autograder/feedback autograder/staged autograder/registered autograder/gradebook.db autograder/grades.csv autograder/report.csv
+	cd "$(STATE)" 2>/dev/null && rm -rf autograded feedback staged registered solution gradebook.db grades.csv report.csv || true

@@ -1,24 +1,22 @@
 """``make collect``: bring a learning management system's download into nbgrader's layout.
 
-``python autograder/collect.py ASSIGNMENT PATH`` where PATH is one zip file, or a folder of
+``python -m autograder.collect ASSIGNMENT PATH`` where PATH is one zip file, or a folder of
 ``<student>_<anything>.ipynb`` files (zips inside are unpacked too). The files are copied to
-``autograder/downloaded/<assignment>/archive/`` and nbgrader's ``zip_collect`` puts each student's
-notebook at ``autograder/submitted/<student>/<assignment>/``. Every file that was not collected is
+``grading/downloaded/<assignment>/archive/`` and nbgrader's ``zip_collect`` puts each student's
+notebook at ``grading/submitted/<student>/<assignment>/`` (``grading/`` is :data:`autograder.core.STATE`).
+Every file that was not collected is
 named, with the reason: nothing is refused silently. Nothing in PATH is changed.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import sys
 import zipfile
 from pathlib import Path
 
-from course import ROOT, assignments, nbgrader
-
-NAME = re.compile(r"^(?P<student>[^_/\\]+)_(?P<rest>.+)$")
+from autograder.core import DOWNLOADED, HAND_IN_PATTERN, SUBMITTED, assignments, nbgrader, relative_to_root
 
 
 def incoming_files(path: Path) -> list[str]:
@@ -47,7 +45,7 @@ def collect(assignment: str, path: Path) -> int:
         raise SystemExit(f"{path} does not exist")
     if path.is_file() and not zipfile.is_zipfile(path):
         raise SystemExit(f"{path} is neither a zip file nor a folder")
-    downloaded = ROOT / "autograder" / "downloaded" / assignment
+    downloaded = DOWNLOADED / assignment
     shutil.rmtree(downloaded, ignore_errors=True)
     archive = downloaded / "archive"
     if path.is_dir():
@@ -56,16 +54,17 @@ def collect(assignment: str, path: Path) -> int:
         archive.mkdir(parents=True)
         shutil.copy2(path, archive / path.name)
 
-    done = nbgrader("zip_collect", assignment, "--force", "--CourseDirectory.submitted_directory=autograder/submitted")
+    into = f"--CourseDirectory.submitted_directory={relative_to_root(SUBMITTED)}"
+    done = nbgrader("zip_collect", assignment, "--force", into)
     log = done.stdout + done.stderr
     if done.returncode != 0:
         print(log)
         raise SystemExit("nbgrader zip_collect failed (see above)")
 
     skipped = 0
-    submitted = ROOT / "autograder" / "submitted"
+    submitted = SUBMITTED
     for name in sorted(incoming_files(path)):
-        match = NAME.match(name)
+        match = HAND_IN_PATTERN.match(name)
         if not name.endswith(".ipynb"):
             print(f"NOT COLLECTED  {name}: not a notebook (.ipynb)")
             skipped += 1
@@ -73,7 +72,7 @@ def collect(assignment: str, path: Path) -> int:
             print(f"NOT COLLECTED  {name}: the name is not <student>_<anything>.ipynb")
             skipped += 1
         else:
-            student, rest = match["student"], match["rest"]
+            student, rest = match["student_id"], match["file_id"]
             target = submitted / student / assignment / rest
             if target.is_file():
                 note = "" if rest == f"{assignment}.ipynb" else f" (as {rest}; grading renames it)"
@@ -87,7 +86,7 @@ def collect(assignment: str, path: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Collect an LMS download into autograder/submitted/.")
+    parser = argparse.ArgumentParser(description="Collect an LMS download into grading/submitted/.")
     parser.add_argument("assignment")
     parser.add_argument("path", type=Path, help="a zip file or a folder of <student>_<anything>.ipynb files")
     args = parser.parse_args(argv)

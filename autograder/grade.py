@@ -1,21 +1,22 @@
 """The instructor's grading pipeline behind ``make grade``.
 
-For every hand-in at ``autograder/submitted/<student>/<assignment>/`` (nbgrader's layout):
+For every hand-in at ``grading/submitted/<student>/<assignment>/`` (nbgrader's layout; ``grading/`` is the
+state folder, :data:`autograder.core.STATE`, ``COURSE_STATE`` to put it elsewhere):
 
 1. the gradebook learns every assignment from ``solutions/`` (``nbgrader generate_assignment`` into a
    scratch folder, so the committed ``notebooks/`` are not touched);
-2. the hand-in is checked and repaired (``repair.py``) into ``autograder/staged/``: a renamed notebook
+2. the hand-in is checked and repaired (:mod:`autograder.repair`) into ``grading/staged/``: a renamed notebook
    gets its expected name, a notebook saved by Colab gets its nbgrader metadata back, edited or
    deleted test cells and changed metadata are flagged; a file that is not a notebook, or the wrong
    assignment's notebook, is reported and not graded. ``submitted/`` is never changed;
 3. each hand-in is autograded in its own ``nbgrader autograde`` process, several at once (``--jobs``),
    so a broken hand-in (a crash, a dead kernel, an endless loop) cannot stop the others; the guard
-   cell (``safeguards.py``) restores replaced comparison functions and stops runaway cells;
+   cell (:mod:`autograder.safeguards`) restores replaced comparison functions and stops runaway cells;
 4. feedback HTML without the hidden tests' code is made for each hand-in, ``nbgrader export`` writes
-   ``autograder/grades.csv``, ``autograder/report.csv`` says per hand-in what was repaired, flagged,
-   timed out or failed, and a table is printed.
+   ``grading/grades.csv`` (:mod:`autograder.export`), ``grading/report.csv`` says per hand-in what was
+   repaired, flagged, timed out or failed, and a table is printed.
 
-Usage: ``python autograder/grade.py [--assignment A] [--jobs N]``. ``COURSE_ROOT`` points the pipeline
+Usage: ``python -m autograder.grade [--assignment A] [--jobs N]``. ``COURSE_ROOT`` points the pipeline
 at another copy of the course (the tests use a scratch copy).
 """
 
@@ -36,18 +37,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from repair import repair
-from safeguards import EXIT_MARK, RESTORED_MARK, SYS_EXIT_MARK, TIMEOUT_MARK
 
-from course import ROOT, assignments, db_url, nbgrader
-from release import release
+from autograder.core import (
+    AUTOGRADED,
+    FEEDBACK,
+    GRADES_CSV,
+    REGISTERED,
+    REPORT_CSV,
+    ROOT,
+    STAGED,
+    SUBMITTED,
+    assignments,
+    db_url,
+    generate_assignment,
+    nbgrader,
+    source_path,
+)
+from autograder.export import export_grades, gradebook_scores
+from autograder.repair import repair
+from autograder.safeguards import EXIT_MARK, RESTORED_MARK, SYS_EXIT_MARK, TIMEOUT_MARK
 
-AUTOGRADER = ROOT / "autograder"
-SUBMITTED = AUTOGRADER / "submitted"
-STAGED = AUTOGRADER / "staged"
-GRADES_CSV = AUTOGRADER / "grades.csv"
-REPORT_CSV = AUTOGRADER / "report.csv"
-REGISTERED = AUTOGRADER / "registered"
 HAND_IN_TIMEOUT_S = 1200
 # Seconds a cell may run (and a quarter of it once a cell was stopped); 0: the configuration's 60 s and 15 s.
 CELL_LIMIT = int(os.environ.get("COURSE_CELL_LIMIT", "0"))
@@ -70,7 +79,7 @@ def register_assignments(names: list[str]) -> dict[str, nbformat.NotebookNode]:
     """Make sure the gradebook knows each assignment's current source; return the released notebooks.
 
     ``nbgrader generate_assignment`` (into a scratch folder, so ``notebooks/`` is not touched) records the
-    cells and checksums. Its release is cached in ``autograder/registered/`` with the source's sha256, so
+    cells and checksums. Its release is cached in ``grading/registered/`` with the source's sha256, so
     a later run skips it while the source is unchanged and the gradebook still holds the assignment.
     """
     from nbgrader.api import Gradebook, MissingEntry
@@ -79,7 +88,7 @@ def register_assignments(names: list[str]) -> dict[str, nbformat.NotebookNode]:
     stale = []
     with Gradebook(db_url()) as gradebook:
         for name in names:
-            digest = hashlib.sha256((ROOT / "solutions" / name / f"{name}.ipynb").read_bytes()).hexdigest()
+            digest = hashlib.sha256(source_path(name).read_bytes()).hexdigest()
             cached = REGISTERED / f"{name}.ipynb"
             marker = REGISTERED / f"{name}.sha256"
             try:
@@ -94,7 +103,7 @@ def register_assignments(names: list[str]) -> dict[str, nbformat.NotebookNode]:
     if stale:
         REGISTERED.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory() as scratch:
-            release([name for name, _ in stale], to=scratch, quiet=True)
+            generate_assignment([name for name, _ in stale], to=scratch)
             for name, digest in stale:
                 shutil.copy2(Path(scratch) / name / f"{name}.ipynb", REGISTERED / f"{name}.ipynb")
                 (REGISTERED / f"{name}.sha256").write_text(digest)
@@ -161,7 +170,7 @@ def _errors_in(log: str) -> str:
 
 def inspect_graded(hand_in: HandIn) -> None:
     """Read the autograded notebook for the guard's marks: replaced functions, runaway cells, exits."""
-    path = AUTOGRADER / "autograded" / hand_in.student / hand_in.assignment / f"{hand_in.assignment}.ipynb"
+    path = AUTOGRADED / hand_in.student / hand_in.assignment / f"{hand_in.assignment}.ipynb"
     if not path.is_file():
         return
     graded = nbformat.read(path, as_version=4)
@@ -184,7 +193,7 @@ def inspect_graded(hand_in: HandIn) -> None:
 
 
 def _autograded_path(hand_in: HandIn) -> Path:
-    return AUTOGRADER / "autograded" / hand_in.student / hand_in.assignment / f"{hand_in.assignment}.ipynb"
+    return AUTOGRADED / hand_in.student / hand_in.assignment / f"{hand_in.assignment}.ipynb"
 
 
 def _student_options(group: list[HandIn], everyone: list[str]) -> list[str]:
@@ -233,7 +242,7 @@ def grade_group(group: list[HandIn], everyone: list[str], threads: int) -> list[
         feedback = nbgrader("generate_feedback", assignment, "--force", *_student_options(graded, everyone), env=env)
         if feedback.returncode != 0:
             for h in graded:
-                if not (AUTOGRADER / "feedback" / h.student / assignment).is_dir():
+                if not (FEEDBACK / h.student / assignment).is_dir():
                     h.flags.append("no feedback generated")
     return group
 
@@ -252,31 +261,8 @@ def grade_all(ready: list[HandIn], jobs: int) -> None:
         list(pool.map(lambda g: grade_group(g, staged_students[g[0].assignment], threads), groups))
 
 
-def export_grades() -> None:
-    """Write ``autograder/grades.csv`` with ``nbgrader export``."""
-    done = nbgrader("export", f"--to={GRADES_CSV}")
-    if done.returncode != 0:
-        raise SystemExit(f"nbgrader export failed:\n{done.stdout}\n{done.stderr}")
-
-
-def gradebook_scores() -> dict[tuple[str, str], dict[str, float]]:
-    """Autograded (code) and manual (written) scores per (student, assignment), from the gradebook."""
-    from nbgrader.api import Gradebook
-
-    scores: dict[tuple[str, str], dict[str, float]] = {}
-    with Gradebook(db_url()) as gradebook:
-        for assignment in gradebook.assignments:
-            for submission in assignment.submissions:
-                scores[(submission.student.id, assignment.name)] = {
-                    "code": submission.code_score,
-                    "max_code": submission.max_code_score,
-                    "max_written": submission.max_written_score,
-                }
-    return scores
-
-
 def write_report(hand_ins: list[HandIn], scores: dict[tuple[str, str], dict[str, float]]) -> None:
-    """``autograder/report.csv``: per hand-in, score, status, repairs, flags and time."""
+    """``grading/report.csv``: per hand-in, score, status, repairs, flags and time."""
     with REPORT_CSV.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["student", "assignment", "autograded", "max_autograded", "status", "repaired", "flags",
@@ -298,6 +284,11 @@ def print_table(hand_ins: list[HandIn], scores: dict[tuple[str, str], dict[str, 
         notes = "; ".join(filter(None, [h.detail, *(f"repaired: {r}" for r in h.repairs),
                                         *(f"FLAG: {f}" for f in h.flags)]))
         print(f"{h.student:<20} {h.assignment:<24} {auto:>11} {h.status:<11} {h.seconds:5.1f}s  {notes}")
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the course's root where it is under it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -333,8 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     flagged = sum(bool(h.flags) or h.status != "graded" for h in hand_ins)
     print(
         f"\n{graded} of {len(hand_ins)} hand-ins graded, {flagged} need a look, in {time.perf_counter() - start:.1f} s"
-        f" ({args.jobs} at once). Grades: {GRADES_CSV.relative_to(ROOT)}; report: {REPORT_CSV.relative_to(ROOT)};"
-        " feedback: autograder/feedback/. Written answers: grade them in the formgrader (`make lab`)."
+        f" ({args.jobs} at once). Grades: {_shown(GRADES_CSV)}; report: {_shown(REPORT_CSV)};"
+        f" feedback: {_shown(FEEDBACK)}/. Written answers: grade them in the formgrader (`make lab`)."
     )
     return 0
 

@@ -1,13 +1,9 @@
 """nbgrader configuration of the course.
 
-Every path is absolute, computed from this file, so a command works from any folder as long as
-nbgrader finds this file (the Makefile and ``autograder/grade.py`` run nbgrader with this folder as
-the working directory). ``COURSE_ROOT`` and ``COURSE_GRADEBOOK`` override the root and gradebook
-(the tests use them to grade in a scratch copy).
+Every path comes from :mod:`autograder.core`: the course's root (``COURSE_ROOT``) and the grading state
+(``COURSE_STATE``, default ``grading/``). :func:`autograder.core.nbgrader` runs nbgrader with this folder
+as the working directory; the formgrader in JupyterLab finds it through the root's ``nbgrader_config.py``.
 """
-
-import sys
-from pathlib import Path
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
@@ -23,10 +19,18 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from safeguards import HideHiddenTests, InsertGuard, ResilientExecute  # noqa: E402
-
-from course import ROOT, db_url  # noqa: E402
+from autograder.core import (
+    AUTOGRADED,
+    DOWNLOADED,
+    FEEDBACK,
+    HAND_IN_NAME,
+    ROOT,
+    STAGED,
+    STATE,
+    db_url,
+    relative_to_root,
+)
+from autograder.safeguards import HideHiddenTests, InsertGuard, ResilientExecute
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
@@ -35,12 +39,12 @@ c.CourseDirectory.course_id = "genmodels"
 c.CourseDirectory.root = str(ROOT)
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
-# Hand-ins arrive in autograder/submitted/ and are never changed there; `grade.py` copies each one,
-# repaired, into autograder/staged/, which is what nbgrader grades.
-c.CourseDirectory.submitted_directory = "autograder/staged"
-c.CourseDirectory.autograded_directory = "autograder/autograded"
-c.CourseDirectory.feedback_directory = "autograder/feedback"
-c.CourseDirectory.solution_directory = "autograder/solution"
+# Hand-ins arrive in grading/submitted/ and are never changed there; `autograder.grade` copies each one,
+# repaired, into grading/staged/, which is what nbgrader grades.
+c.CourseDirectory.submitted_directory = relative_to_root(STAGED)
+c.CourseDirectory.autograded_directory = relative_to_root(AUTOGRADED)
+c.CourseDirectory.feedback_directory = relative_to_root(FEEDBACK)
+c.CourseDirectory.solution_directory = relative_to_root(STATE / "solution")
 # A long SQLite timeout lets several autograde processes share the gradebook (writes are short).
 c.CourseDirectory.db_url = db_url()
 # Only the notebooks travel: no helper files in the assignment folders are copied or overwritten.
@@ -72,12 +76,12 @@ c.InsertGuard.cell_limit = 60
 c.InsertGuard.cell_limit_after_timeout = 15
 
 # `make collect`: a learning management system's download (one zip, or a folder of
-# <student>_<anything>.ipynb files) is unpacked under autograder/downloaded/ and collected into
-# autograder/submitted/ by nbgrader's zip_collect. A notebook under another name is kept
-# (not strict); grade.py gives it the expected name when it is the only notebook of the hand-in.
-c.ZipCollectApp.downloaded_directory = "autograder/downloaded"
+# <student>_<anything>.ipynb files) is unpacked under grading/downloaded/ and collected into
+# grading/submitted/ by nbgrader's zip_collect. A notebook under another name is kept
+# (not strict); grading gives it the expected name when it is the only notebook of the hand-in.
+c.ZipCollectApp.downloaded_directory = relative_to_root(DOWNLOADED)
 c.ZipCollectApp.strict = False
-c.FileNameCollectorPlugin.named_regexp = r".*[/\\](?P<student_id>[^_/\\]+)_(?P<file_id>[^/\\]+)$"
+c.FileNameCollectorPlugin.named_regexp = r".*[/\\]" + HAND_IN_NAME + "$"
 
 c.ClearSolutions.code_stub = {
     "python": "# YOUR CODE HERE\nraise NotImplementedError()",

@@ -1,12 +1,13 @@
 """``make release``: regenerate the student notebooks in ``notebooks/`` from ``solutions/``.
 
 Runs ``nbgrader generate_assignment`` for every assignment (or the ones named on the command line),
-which also records the assignments in the gradebook. Before that, ``make release`` (this script without
+which also records the assignments in the gradebook. Before that, ``make release`` (this module without
 ``--to``) writes the Colab setup cell and badge of those notebooks in ``solutions/``, the notebooks table of
-README.md and ``helpers/_course.py`` from ``[tool.course]`` in pyproject.toml (see ``bootstrap.py``).
+README.md and ``helpers/course.py`` from ``[tool.course]`` in pyproject.toml (see :mod:`autograder.colab`).
+Every student notebook says in its metadata (``course.generated``) that it is generated and from where.
 Deterministic: a second run changes nothing.
 
-Usage: ``python autograder/release.py [ASSIGNMENT ...] [--to FOLDER]``.
+Usage: ``python -m autograder.release [ASSIGNMENT ...] [--to FOLDER]``.
 """
 
 from __future__ import annotations
@@ -14,18 +15,35 @@ from __future__ import annotations
 import argparse
 import sys
 
-from course import ROOT, assignments, nbgrader
+import nbformat
+
+from autograder import colab
+from autograder.core import ROOT, assignments, generate_assignment, nbgrader_meta, release_path, source_path
 
 
 def release(names: list[str], to: str | None = None, quiet: bool = False) -> None:
     """Generate the student version of each assignment into ``notebooks/`` (or ``to``)."""
-    extra = [f"--CourseDirectory.release_directory={to}"] if to else []
     for name in names:
-        done = nbgrader("generate_assignment", name, "--force", *extra)
-        if done.returncode != 0:
-            raise SystemExit(f"nbgrader generate_assignment {name} failed:\n{done.stdout}\n{done.stderr}")
+        generate_assignment([name], to)
         if not quiet:
             print(f"released {name} -> {to or 'notebooks'}/{name}/")
+
+
+def blank_hand_in(assignment: str) -> nbformat.NotebookNode:
+    """The released notebook as a student receives it."""
+    return nbformat.read(release_path(assignment), as_version=4)
+
+
+def reference_hand_in(assignment: str) -> nbformat.NotebookNode:
+    """The released notebook with the instructor's answers typed into its answer cells."""
+    source = nbformat.read(source_path(assignment), as_version=4)
+    answers = {nbgrader_meta(c)["grade_id"]: c.source for c in source.cells if nbgrader_meta(c).get("solution")}
+    released = blank_hand_in(assignment)
+    for cell in released.cells:
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    return released
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,9 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"unknown assignments {unknown}; known: {known} (in {ROOT / 'solutions'})")
     names = args.names or known
     if not args.to:
-        from bootstrap import prepare  # only `make release` writes the sources; grade.py imports release()
-
-        for path in prepare(ROOT, names):
+        for path in colab.prepare(ROOT, names):
             print(f"updated {path} from [tool.course] in pyproject.toml")
     release(names, args.to)
     return 0

@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 
 import nbformat
 from nbformat import NotebookNode
+from nbgrader.utils import is_locked
+
+from autograder.core import is_answer, is_nbgrader_cell, is_test, nbgrader_meta
 
 
 @dataclass
@@ -29,15 +32,6 @@ class Repaired:
     repairs: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     problem: str | None = None
-
-
-def _meta(cell: NotebookNode) -> dict:
-    return dict(cell.get("metadata", {}).get("nbgrader", {}) or {})
-
-
-def _graded(cell: NotebookNode) -> bool:
-    meta = _meta(cell)
-    return bool(meta.get("grade") or meta.get("solution") or meta.get("locked") or meta.get("task"))
 
 
 def _norm(source: str) -> str:
@@ -71,6 +65,8 @@ def read_hand_in(text: str) -> tuple[NotebookNode | None, str | None]:
     seen: set[str] = set()
     for index, cell in enumerate(nb.cells):
         cell.setdefault("metadata", {})
+        if "nbgrader" in cell.metadata and not isinstance(cell.metadata["nbgrader"], dict):
+            del cell.metadata["nbgrader"]  # not nbgrader's: nothing to match or restore
         if cell.cell_type == "code":
             cell.setdefault("outputs", [])
             cell.setdefault("execution_count", None)
@@ -93,17 +89,17 @@ def match_cells(hand_in: NotebookNode, released: NotebookNode) -> dict[int, int]
             matches[r_index] = s_index
             used.add(s_index)
 
-    graded = [(i, c) for i, c in enumerate(released.cells) if _graded(c)]
+    graded = [(i, c) for i, c in enumerate(released.cells) if is_nbgrader_cell(c)]
     by_grade_id = {}
     for s_index, cell in enumerate(cells):
-        grade_id = _meta(cell).get("grade_id")
+        grade_id = nbgrader_meta(cell).get("grade_id")
         if grade_id and grade_id not in by_grade_id:
             by_grade_id[grade_id] = s_index
     by_id = {cell.get("id"): s_index for s_index, cell in enumerate(cells)}
 
     # 1. intact metadata, or the same cell id, and the same kind of cell
     for r_index, r_cell in graded:
-        for candidate in (by_grade_id.get(_meta(r_cell)["grade_id"]), by_id.get(r_cell.get("id"))):
+        for candidate in (by_grade_id.get(nbgrader_meta(r_cell)["grade_id"]), by_id.get(r_cell.get("id"))):
             if candidate is not None and candidate not in used and cells[candidate].cell_type == r_cell.cell_type:
                 take(r_index, candidate)
                 break
@@ -111,8 +107,7 @@ def match_cells(hand_in: NotebookNode, released: NotebookNode) -> dict[int, int]
     for r_index, r_cell in graded:
         if r_index in matches:
             continue
-        meta = _meta(r_cell)
-        if r_cell.cell_type == "code" and meta.get("solution"):
+        if is_answer(r_cell):
             names = defined_names(r_cell.source)
             hits = [s for s, c in enumerate(cells) if s not in used and c.cell_type == "code"
                     and names and names <= defined_names(c.source)]
@@ -149,18 +144,18 @@ def repair(text: str, released: NotebookNode, others: dict[str, NotebookNode] | 
         return Repaired(None, problem=problem)
     outcome = Repaired(nb)
     matches = match_cells(nb, released)
-    graded = [(i, c) for i, c in enumerate(released.cells) if _graded(c)]
-    answer_cells = [i for i, c in graded if _meta(c).get("solution") and c.cell_type == "code"]
+    graded = [(i, c) for i, c in enumerate(released.cells) if is_nbgrader_cell(c)]
+    answer_cells = [i for i, c in graded if is_answer(c)]
     if answer_cells and not any(i in matches for i in answer_cells):
         for name, other in (others or {}).items():
             other_matches = match_cells(nb, other)
-            if any(_meta(other.cells[i]).get("solution") and other.cells[i].cell_type == "code" for i in other_matches):
+            if any(is_answer(other.cells[i]) for i in other_matches):
                 outcome.notebook, outcome.problem = None, f"wrong notebook: this is the notebook of {name}"
                 return outcome
         outcome.notebook, outcome.problem = None, "none of this assignment's answer cells found"
         return outcome
 
-    no_metadata = not any(_meta(c) for c in nb.cells)
+    no_metadata = not any(nbgrader_meta(c) for c in nb.cells)
     if no_metadata:
         outcome.repairs.append("no nbgrader metadata (saved by Colab or another editor): restored from the release")
     if nb.get("metadata", {}).get("colab") is not None or any("colab" in c.metadata for c in nb.cells):
@@ -168,27 +163,28 @@ def repair(text: str, released: NotebookNode, others: dict[str, NotebookNode] | 
 
     matched_hand_in = set(matches.values())
     for s_index, cell in enumerate(nb.cells):  # stale or copied nbgrader metadata on other cells
-        if s_index not in matched_hand_in and _graded(cell):
-            outcome.flags.append(f"cell {cell.get('id')} claimed grade_id {_meta(cell).get('grade_id')!r}: ignored")
+        if s_index not in matched_hand_in and is_nbgrader_cell(cell):
+            claimed = nbgrader_meta(cell).get("grade_id")
+            outcome.flags.append(f"cell {cell.get('id')} claimed grade_id {claimed!r}: ignored")
             cell.metadata.pop("nbgrader", None)
         elif s_index not in matched_hand_in:
             cell.metadata.pop("nbgrader", None)
 
     changed, cleared, edited = [], [], []
     for r_index, r_cell in graded:
-        grade_id = _meta(r_cell)["grade_id"]
+        grade_id = nbgrader_meta(r_cell)["grade_id"]
         if r_index not in matches:
-            kind = "test" if _meta(r_cell).get("grade") and not _meta(r_cell).get("solution") else "answer"
+            kind = "test" if is_test(r_cell) else "answer"
             what = "counted as failed" if kind == "test" else "no answer"
             outcome.flags.append(f"{kind} cell {grade_id} is missing from the hand-in ({what})")
             continue
         s_cell = nb.cells[matches[r_index]]
-        had = _meta(s_cell)
+        had = nbgrader_meta(s_cell)
         if not had and not no_metadata:
             cleared.append(grade_id)
-        elif had and _strip_checksum(had) != _strip_checksum(_meta(r_cell)):
+        elif had and _strip_checksum(had) != _strip_checksum(nbgrader_meta(r_cell)):
             changed.append(grade_id)
-        if _meta(r_cell).get("locked") and _norm(s_cell.source) != _norm(r_cell.source):
+        if is_locked(r_cell) and _norm(s_cell.source) != _norm(r_cell.source):
             edited.append(grade_id)
         s_cell.metadata["nbgrader"] = copy.deepcopy(dict(r_cell.metadata["nbgrader"]))
         for key in ("deletable", "editable"):

@@ -25,6 +25,8 @@ from nbformat.v4 import new_code_cell
 from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor
 from traitlets import Integer
 
+from autograder.core import is_test
+
 GUARD_MARK = "# Inserted by the course's autograder"
 RESTORED_MARK = "[autograder] restored"
 TIMEOUT_MARK = "[autograder] this cell ran over"
@@ -129,15 +131,26 @@ class InsertGuard(NbGraderPreprocessor):
 
 
 class ResilientExecute(Execute):
-    """nbgrader's ``Execute`` that survives a dead kernel: finished cells keep their outputs."""
+    """nbgrader's ``Execute`` that survives a dead kernel: finished cells keep their outputs.
+
+    nbclient's ``on_cell_start`` hook records which cell is running, so the cell the kernel died in is known.
+    """
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict, km=None):  # noqa: ANN001
-        self._course_started = -1
+        started = {"index": -1}
+        chained = self.on_cell_start
+
+        def on_cell_start(cell: NotebookNode, cell_index: int) -> None:
+            started["index"] = cell_index
+            if chained is not None:
+                chained(cell=cell, cell_index=cell_index)
+
+        self.on_cell_start = on_cell_start
         try:
             return super().preprocess(nb, resources, km=km)
         except DeadKernelError:
             self.log.warning("The kernel died; grading the cells that finished before it died")
-            died_at = max(self._course_started, 0)
+            died_at = max(started["index"], 0)
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code" or index < died_at:
                     continue
@@ -146,21 +159,19 @@ class ResilientExecute(Execute):
                     NotebookNode(output_type="error", ename="DeadKernelError", evalue=what, traceback=[what])
                 )
             return nb, resources
-
-    def preprocess_cell(self, cell, resources, index):  # noqa: ANN001
-        self._course_started = index
-        return super().preprocess_cell(cell, resources, index)
+        finally:
+            self.on_cell_start = chained
 
 
 class HideHiddenTests(NbGraderPreprocessor):
     """For students' feedback: drop hidden tests' code and the traceback lines that would quote it."""
 
     def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int):
-        nbgrader = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type != "code" or not nbgrader.get("grade") or nbgrader.get("solution"):
+        if not is_test(cell):
             return cell, resources
-        clearer = ClearHiddenTests()
-        if clearer._remove_hidden_test_region(cell):
+        before = cell.source
+        cell, resources = ClearHiddenTests().preprocess_cell(cell, resources, index)
+        if cell.source != before:
             cell.source = cell.source.rstrip() + "\n# (hidden tests: their code is not shown)"
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":

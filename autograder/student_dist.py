@@ -6,7 +6,7 @@ packages and JupyterLab, with the constraints of ``pyproject.toml``). No ``solut
 ``tests/``. The build refuses to finish if a file holds nbgrader's solution or hidden-test markers
 (``tests/test_student_dist.py`` checks more: no line of any answer or hidden test).
 
-Usage: ``python autograder/student_dist.py [--out FOLDER]`` (default ``build/student-dist``; the zip goes beside it).
+Usage: ``python -m autograder.student_dist [--out FOLDER]`` (default ``build/student-dist``; the zip goes beside it).
 """
 
 from __future__ import annotations
@@ -18,13 +18,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
-
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
+from autograder.colab import README_BEGIN, README_END
+from autograder.core import ROOT, pyproject, release_path
 
 LEAK = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS")
 """nbgrader's markers: none may reach a student."""
@@ -35,6 +30,10 @@ SKIP = re.compile(r"(^|/)(\.[^/]*|__pycache__|[^/]*\.pyc|[^/]*\.egg-info)(/|$)")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 """Every zip entry gets this date, so the same files make the same zip."""
 
+STUDENTS_BEGIN = "<!-- for students: also the README of `make student-dist` -->"
+STUDENTS_END = "<!-- end for students -->"
+"""The course README's section for students, between these lines: the one text of how to work and hand in."""
+
 STUDENT_README = """\
 # Generative Models: the notebooks
 
@@ -43,13 +42,9 @@ Start with `00_overview`. Every notebook runs on a plain CPU in minutes.
 
 {table}
 
-## Start
+## Set up JupyterLab
 
-**Google Colab** (nothing to install): click a notebook's "Open in Colab" badge above and run its first code
-cell. It fetches the course's `helpers` and data at the same release and installs them without replacing Colab's
-own torch or numpy. *File → Save a copy in Drive* as soon as you start.
-
-**JupyterLab with conda**, in this folder:
+**With conda**, in this folder:
 
 ```bash
 conda env create -f environment.yml
@@ -57,7 +52,7 @@ conda activate genmodels-student
 jupyter lab
 ```
 
-**JupyterLab with pip**, in this folder (Python ≥ 3.10; on Linux the first line keeps PyTorch CPU-only and small):
+**With pip**, in this folder (Python ≥ 3.10; on Linux the first line keeps PyTorch CPU-only and small):
 
 ```bash
 python3 -m venv .venv
@@ -66,18 +61,7 @@ python3 -m venv .venv
 .venv/bin/jupyter lab
 ```
 
-## How to work
-
-Open `notebooks/NN_name/NN_name.ipynb`. Run the first two cells (setup), then work from top to bottom: replace
-each `raise NotImplementedError()` under `# YOUR CODE HERE` with your code and run the check cell below it. A check
-prints `✓ ...` lines when it passes and otherwise says what was expected, what came, and a hint. Hidden tests run
-only when the instructor grades, so passing the visible checks is necessary, not sufficient. Written questions go
-into the cells that say `YOUR ANSWER HERE`.
-
-## Hand in
-
-Save the notebook and hand in its `.ipynb` file as your instructor asks (in Colab: *File → Download → Download
-.ipynb*). Keep its name if you can, and keep the cells you did not write as they are.
+{students}
 
 ## What is here
 
@@ -90,10 +74,18 @@ Save the notebook and hand in its `.ipynb` file as your instructor asks (in Cola
 """
 
 
+def students_section(root: Path) -> str:
+    """The course README's section for students (how to work, on Colab, how to hand in)."""
+    text = (root / "README.md").read_text(encoding="utf-8")
+    begin, end = text.find(STUDENTS_BEGIN), text.find(STUDENTS_END)
+    if begin < 0 or end < begin:
+        raise SystemExit(f"README.md: the students' section must sit between {STUDENTS_BEGIN!r} and {STUDENTS_END!r}")
+    return text[begin + len(STUDENTS_BEGIN) : end].strip()
+
+
 def _requirements(root: Path) -> tuple[list[str], list[str], str]:
     """(run-time requirements, instructor requirements, requires-python) from pyproject.toml."""
-    with (root / "pyproject.toml").open("rb") as handle:
-        project = tomllib.load(handle)["project"]
+    project = pyproject(root)["project"]
     return (
         list(project["dependencies"]),
         list(project["optional-dependencies"]["instructor"]),
@@ -140,12 +132,9 @@ def student_environment(root: Path) -> str:
 
 def notebooks_table(root: Path) -> str:
     """The notebooks table of the course's README (written by ``make release``), for the released notebooks."""
-    sys.path.insert(0, str(HERE))
-    from bootstrap import README_BEGIN, README_END
-
     text = (root / "README.md").read_text(encoding="utf-8")
     body = text[text.index(README_BEGIN) + len(README_BEGIN) : text.index(README_END)].strip().splitlines()
-    released = {p.name for p in (root / "notebooks").iterdir() if (p / f"{p.name}.ipynb").is_file()}
+    released = {p.name for p in (root / "notebooks").iterdir() if release_path(p.name, root).is_file()}
     rows = [line for line in body[2:] if any(f"`{name}`" in line for name in released)]
     return "\n".join(body[:2] + rows)
 
@@ -171,7 +160,8 @@ def build(root: Path = ROOT, out: Path | None = None) -> tuple[Path, Path]:
             shutil.copyfile(path, target)
     shutil.copyfile(root / "pyproject.toml", out / "pyproject.toml")
     (out / "environment.yml").write_text(student_environment(root), encoding="utf-8")
-    (out / "README.md").write_text(STUDENT_README.format(table=notebooks_table(root)), encoding="utf-8")
+    readme = STUDENT_README.format(table=notebooks_table(root), students=students_section(root))
+    (out / "README.md").write_text(readme, encoding="utf-8")
 
     leaks = [p for p in out.rglob("*") if p.is_file() and LEAK.search(p.read_text(errors="ignore"))]
     if leaks:

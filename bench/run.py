@@ -5,14 +5,14 @@ figure as one line ``bench: NAME VALUE UNIT`` for scripts. Measures, on this mac
 
 - execution time of every solution notebook top to bottom (full, not the grading shortcut), the slowest
   cells, and the whole course, against the spec's budgets (120 s a notebook, 480 s in all);
-- grading cost: one reference hand-in per assignment through ``autograder/grade.py`` (``make grade``'s
+- grading cost: one reference hand-in per assignment through :mod:`autograder.grade` (``make grade``'s
   path), as a ratio to executing the notebook; and a class of 20 hand-ins of the first assignment,
   sequential ``nbgrader autograde`` against ``grade.py``, in the same run;
 - model quality and sampling cost, as the notebooks report them with ``helpers.training.record_metric``
   while they execute (``COURSE_METRICS``): test NLLs, their floors, gaps above the floor, and the growth
   exponent of PixelCNN's sampling time with the number of pixels.
 
-Usage: ``python bench/run.py [--skip-class]``.
+Usage: ``python -m bench.run [--skip-class]`` (or ``python bench/run.py``).
 """
 
 from __future__ import annotations
@@ -38,11 +38,10 @@ import nbformat  # noqa: E402
 import torch  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "bench"
-sys.path.insert(0, str(ROOT / "tests"))
-from conftest import make_scratch_course, reference_hand_in  # noqa: E402
-from harness import assignments, graded_assignments  # noqa: E402
+from autograder.core import assignments, copy_course, graded_assignments, source_path  # noqa: E402
+from autograder.release import reference_hand_in  # noqa: E402
+
+OUT = Path(__file__).resolve().parent
 
 BUDGET_NOTEBOOK_S = 120.0
 BUDGET_COURSE_S = 480.0
@@ -58,7 +57,7 @@ def emit(name: str, value: float, unit: str) -> None:
 
 def execute(assignment: str, metrics: Path) -> tuple[float, list[tuple[float, str]]]:
     """Execute a solution notebook in full; return its time and its cells' times (slowest first)."""
-    path = ROOT / "solutions" / assignment / f"{assignment}.ipynb"
+    path = source_path(assignment)
     nb = nbformat.read(path, as_version=4)
     env_before = dict(os.environ)
     os.environ["COURSE_METRICS"] = str(metrics)
@@ -85,10 +84,17 @@ def execute(assignment: str, metrics: Path) -> tuple[float, list[tuple[float, st
     return seconds, sorted(cells, reverse=True)
 
 
-def run_grade(course: Path, jobs: int) -> float:
+def course_env(course: Path) -> dict[str, str]:
+    """The environment that points the instructor's tools at the scratch ``course`` (its own ``grading/``)."""
     env = dict(os.environ, COURSE_ROOT=str(course))
+    env.pop("COURSE_STATE", None)
+    return env
+
+
+def run_grade(course: Path, jobs: int) -> float:
+    env = course_env(course)
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, str(course / "autograder" / "grade.py"), "--jobs", str(jobs)],
+    done = subprocess.run([sys.executable, "-m", "autograder.grade", "--jobs", str(jobs)],
                           env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
@@ -97,17 +103,17 @@ def run_grade(course: Path, jobs: int) -> float:
 
 
 def put(course: Path, student: str, assignment: str) -> None:
-    folder = course / "autograder" / "submitted" / student / assignment
+    folder = course / "grading" / "submitted" / student / assignment
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(reference_hand_in(assignment), folder / f"{assignment}.ipynb")
 
 
 def grading_overhead(exec_times: dict[str, float], scratch: Path) -> dict[str, float]:
-    course = make_scratch_course(scratch / "overhead")
+    course = copy_course(scratch / "overhead")
     for assignment in graded_assignments():
         put(course, "reference", assignment)
     run_grade(course, jobs=1)
-    with (course / "autograder" / "report.csv").open(newline="") as handle:
+    with (course / "grading" / "report.csv").open(newline="") as handle:
         rows = {r["assignment"]: float(r["seconds"]) for r in csv.DictReader(handle)}
     ratios = {}
     for assignment, seconds in rows.items():
@@ -121,29 +127,31 @@ def class_of_20(scratch: Path) -> tuple[float, float, int]:
     assignment = graded_assignments()[0]
     jobs = (os.cpu_count() or 1) + 1  # grade.py's default
     # sequential, plain nbgrader: one `nbgrader autograde` over the whole class
-    plain = make_scratch_course(scratch / "plain")
-    staged = plain / "autograder" / "staged"
+    plain = copy_course(scratch / "plain")
+    staged = plain / "grading" / "staged"
     for i in range(CLASS_SIZE):
         folder = staged / f"student{i:02d}" / assignment
         folder.mkdir(parents=True)
         nbformat.write(reference_hand_in(assignment), folder / f"{assignment}.ipynb")
-    env = dict(os.environ, COURSE_ROOT=str(plain))
-    subprocess.run([sys.executable, str(plain / "autograder" / "release.py"), "--to", str(scratch / "rel")],
+    env = course_env(plain)
+    subprocess.run([sys.executable, "-m", "autograder.release", "--to", str(scratch / "rel")],
                    env=env, check=True, capture_output=True)
+    # plain nbgrader with the course's configuration (autograder.core.nbgrader), in the scratch course
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"],
-                          cwd=plain / "autograder", env=dict(env, PATH=f"{Path(sys.executable).parent}:{env['PATH']}"),
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run([sys.executable, "-c", "import sys; from autograder.core import nbgrader; "
+                           "done = nbgrader('autograde', sys.argv[1], '--force'); "
+                           "print(done.stdout[-3000:]); print(done.stderr[-3000:]); sys.exit(done.returncode)",
+                           assignment], env=env, capture_output=True, text=True, check=False)
     sequential = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"nbgrader autograde failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
     # make grade's path: staging, repair, parallel autograde, feedback, export
-    ours = make_scratch_course(scratch / "ours")
+    ours = copy_course(scratch / "ours")
     for i in range(CLASS_SIZE):
         put(ours, f"student{i:02d}", assignment)
     # as for the sequential run, the gradebook knows the assignment before the clock starts
-    subprocess.run([sys.executable, str(ours / "autograder" / "grade.py"), "--register-only"],
-                   env=dict(os.environ, COURSE_ROOT=str(ours)), check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "autograder.grade", "--register-only"],
+                   env=course_env(ours), check=True, capture_output=True)
     parallel = run_grade(ours, jobs=jobs)
     emit("grade.class20.sequential_nbgrader", sequential, "s")
     emit("grade.class20.make_grade", parallel, "s")

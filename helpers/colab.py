@@ -1,12 +1,12 @@
 """Google Colab: whether a notebook runs there, where the course comes from, and links that open it there.
 
 On Colab the first code cell of every notebook (written by ``make release`` from the template in
-``autograder/bootstrap.py``) fetches the course's repository at its release, installs this package with
+``autograder/colab.py``) fetches the course's repository at its release, installs this package with
 ``pip install --no-deps`` (Colab's own torch and numpy stay) and sets ``COURSE_DATA_DIR``; it cannot import
 this module, which it is about to install. This module answers the same questions afterwards.
 
 The address and the release have one home, ``[tool.course]`` in ``pyproject.toml``; ``make release`` copies
-them into ``helpers/_course.py``, and the tests check that the copies agree. The environment variables
+them into ``helpers/course.py``, and the tests check that the copies agree. The environment variables
 ``COURSE_REPO``, ``COURSE_REF`` and ``COURSE_DIR`` override them, as they do in the first cell.
 """
 
@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers import _course
+from helpers import course as _course
 
 DEFAULT_COURSE_DIR = "/content/genmodels-course"
 """Where the first cell puts the course on Colab (``COURSE_DIR`` overrides it)."""

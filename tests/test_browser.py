@@ -60,8 +60,7 @@ def course_copy(target: Path) -> Path:
     for name in COURSE_FILES:
         source = ROOT / name
         if source.is_dir():
-            ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "gradebook.db", "submitted",
-                                            "autograded", "feedback", "staged", "downloaded", "solution")
+            ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints")
             shutil.copytree(source, target / name, ignore=ignore)
         else:
             shutil.copy2(source, target / name)  # keeps the mtime: `make` sees .venv up to date as it is here

@@ -37,7 +37,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
-from conftest import blank_hand_in, reference_hand_in
+from autograder.release import blank_hand_in, reference_hand_in
 from harness import ROOT, assignments, graded_assignments, nbgrader_meta
 
 try:

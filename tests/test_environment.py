@@ -8,7 +8,6 @@ there but Python and pip, and the course itself is installed from the folder wit
 from __future__ import annotations
 
 import re
-import sys
 
 import pytest
 import yaml
@@ -22,8 +21,6 @@ try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10: pytest brings tomli
     import tomli as tomllib
-
-sys.path.insert(0, str(ROOT / "autograder"))
 
 CONDA_NAMES = {"torch": "pytorch-cpu", "playwright": "playwright-python"}
 """conda-forge's names where they differ from PyPI's."""
@@ -101,8 +98,8 @@ def test_the_course_is_installed_from_the_folder_without_dependencies():
 
 @pytest.mark.parametrize("text", ["torch>=2.0", "nbgrader>=0.9.3,<0.10", "playwright>=1.40", "tqdm"])
 def test_the_students_environment_uses_the_same_names_and_constraints(text):
-    """autograder/student_dist.py writes the students' environment.yml with :func:`student_dist.conda_spec`."""
-    from student_dist import conda_spec
+    """``make student-dist`` writes the students' environment.yml with :func:`autograder.student_dist.conda_spec`."""
+    from autograder.student_dist import conda_spec
 
     requirement = Requirement(text)
     (name, constraint), = conda_specs([conda_spec(text)]).items()

@@ -19,7 +19,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import blank_hand_in, make_scratch_course, reference_hand_in
+from autograder.core import copy_course, is_test
+from autograder.release import blank_hand_in, reference_hand_in
 from harness import ROOT, graded_assignments, load_mutants, nbgrader_meta, run_tests
 
 # One grading run serves the whole module (see the `graded` fixture); keep its tests on one xdist worker.
@@ -52,8 +53,7 @@ KILL = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
 
 
 def graded_tests(nb):
-    return [(i, nbgrader_meta(c)) for i, c in enumerate(nb.cells)
-            if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")]
+    return [(i, nbgrader_meta(c)) for i, c in enumerate(nb.cells) if is_test(c)]
 
 
 def code_cell(source):
@@ -84,7 +84,7 @@ def build_hand_ins(course: Path) -> dict:
     expected = {}
 
     def put(student, assignment, content, name=None):
-        folder = course / "autograder" / "submitted" / student / assignment
+        folder = course / "grading" / "submitted" / student / assignment
         folder.mkdir(parents=True, exist_ok=True)
         text = content if isinstance(content, str) else nbformat.writes(content)
         (folder / (name or f"{assignment}.ipynb")).write_text(text)
@@ -166,12 +166,12 @@ def graded():
         done_file = base / "done.json"
         if not done_file.is_file() or json.loads(done_file.read_text())["run"] != run_id:
             shutil.rmtree(base / "course", ignore_errors=True)
-            course = make_scratch_course(base / "course")
+            course = copy_course(base / "course")
             expected = build_hand_ins(course)
             env = dict(os.environ, COURSE_ROOT=str(course), COURSE_CELL_LIMIT="20")
-            env.pop("COURSE_GRADEBOOK", None)
+            env.pop("COURSE_STATE", None)  # the scratch course's own grading/
             done = subprocess.run(
-                [sys.executable, str(course / "autograder" / "grade.py"), "--jobs", "2"],
+                [sys.executable, "-m", "autograder.grade", "--jobs", "2"],
                 env=env, capture_output=True, text=True, check=False, timeout=3600,
             )
             print(done.stdout[-6000:], done.stderr[-3000:])
@@ -183,7 +183,7 @@ def graded():
     result = json.loads(done_file.read_text())
     course = base / "course"
     expected = {(student, assignment): value for student, assignment, value in result["expected"]}
-    with (course / "autograder" / "report.csv").open(newline="") as handle:
+    with (course / "grading" / "report.csv").open(newline="") as handle:
         report = {(r["student"], r["assignment"]): r for r in csv.DictReader(handle)}
     return course, expected, report, result["stdout"]
 
@@ -239,11 +239,11 @@ def test_files_that_cannot_be_graded_get_a_clear_row(graded, assignment):
 
 def test_grades_csv_and_feedback_without_hidden_tests(graded):
     course, _, _, stdout = graded
-    grades = (course / "autograder" / "grades.csv").read_text()
+    grades = (course / "grading" / "grades.csv").read_text()
     assert "reference" in grades and "colab" in grades
     assert "need a look" in stdout
     for assignment in graded_assignments():
-        feedback = course / "autograder" / "feedback" / "blank" / assignment / f"{assignment}.html"
+        feedback = course / "grading" / "feedback" / "blank" / assignment / f"{assignment}.html"
         html = feedback.read_text()
         assert "BEGIN HIDDEN TESTS" not in html and "hidden tests: their code is not shown" in html
         source = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
@@ -256,7 +256,7 @@ def test_grades_csv_and_feedback_without_hidden_tests(graded):
 
 
 def test_collect_from_an_lms_download(tmp_path):
-    course = make_scratch_course(tmp_path / "course")
+    course = copy_course(tmp_path / "course")
     a = graded_assignments()[0]
     download = tmp_path / "download"
     download.mkdir()
@@ -265,10 +265,11 @@ def test_collect_from_an_lms_download(tmp_path):
     (download / "carol.ipynb").write_text("{}")
     (download / "dave_notes.txt").write_text("notes")
     env = dict(os.environ, COURSE_ROOT=str(course))
-    done = subprocess.run([sys.executable, str(course / "autograder" / "collect.py"), a, str(download)],
+    env.pop("COURSE_STATE", None)
+    done = subprocess.run([sys.executable, "-m", "autograder.collect", a, str(download)],
                           env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
-    submitted = course / "autograder" / "submitted"
+    submitted = course / "grading" / "submitted"
     assert (submitted / "alice" / a / f"{a}.ipynb").is_file()
     assert (submitted / "bob" / a / "my attempt.ipynb").is_file()
     assert "NOT COLLECTED  carol.ipynb" in done.stdout and "NOT COLLECTED  dave_notes.txt" in done.stdout

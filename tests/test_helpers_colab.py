@@ -1,4 +1,4 @@
-"""helpers.colab and the first cell that ``make release`` writes (autograder/bootstrap.py), without a notebook.
+"""helpers.colab and the first cell that ``make release`` writes (autograder/colab.py), without a notebook.
 
 The whole Colab path, in a clean environment with a kernel, is tests/test_colab.py.
 """
@@ -14,11 +14,10 @@ import nbformat
 import pytest
 
 import helpers
+from autograder import colab as bootstrap
 from harness import ROOT, assignments
-from helpers import _course, colab
-
-sys.path.insert(0, str(ROOT / "autograder"))
-import bootstrap  # noqa: E402
+from helpers import colab
+from helpers import course as _course
 
 try:
     import tomllib
@@ -34,7 +33,7 @@ CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["course"]
 def test_the_copy_in_helpers_matches_tool_course():
     assert (_course.REPOSITORY, _course.REF) == (CONFIG["repository"], CONFIG["ref"]), "run `make release`"
     source = bootstrap.read_config(ROOT)
-    assert (ROOT / "helpers" / "_course.py").read_text() == bootstrap.course_module(source), "run `make release`"
+    assert (ROOT / "helpers" / "course.py").read_text() == bootstrap.course_module(source), "run `make release`"
     assert colab.configured_source() == source
 
 

@@ -15,10 +15,10 @@ from harness import ROOT, assignments
 LEAK = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS")
 
 
-def release_into(folder: Path, gradebook: Path) -> None:
-    env = dict(os.environ, COURSE_GRADEBOOK=str(gradebook))
+def release_into(folder: Path, state: Path) -> None:
+    env = dict(os.environ, COURSE_STATE=str(state))  # the gradebook nbgrader writes goes there
     done = subprocess.run(
-        [sys.executable, str(ROOT / "autograder" / "release.py"), "--to", str(folder)],
+        [sys.executable, "-m", "autograder.release", "--to", str(folder)],
         env=env, capture_output=True, text=True, check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
@@ -26,8 +26,8 @@ def release_into(folder: Path, gradebook: Path) -> None:
 
 def test_release_is_in_sync_and_deterministic(tmp_path):
     first, second = tmp_path / "first", tmp_path / "second"
-    release_into(first, tmp_path / "gradebook.db")
-    release_into(second, tmp_path / "gradebook.db")
+    release_into(first, tmp_path / "state")
+    release_into(second, tmp_path / "state")
     for assignment in assignments():
         name = f"{assignment}/{assignment}.ipynb"
         fresh = (first / name).read_bytes()

@@ -31,7 +31,7 @@ MIN_SECRET = 25
 
 def build(out: Path) -> Path:
     done = subprocess.run(
-        [sys.executable, str(ROOT / "autograder" / "student_dist.py"), "--out", str(out)],
+        [sys.executable, "-m", "autograder.student_dist", "--out", str(out)],
         capture_output=True, text=True, check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -6,7 +6,7 @@
     repository = "https://github.com/OWNER/NAME"   # a fork changes it here, once
     ref = "v0.1.0"                                  # the tag (or commit) of this release
 
-``make release`` calls :func:`prepare` before ``nbgrader generate_assignment``. It
+``make release`` (:mod:`autograder.release`) calls :func:`prepare` before ``nbgrader generate_assignment``. It
 
 - rewrites the first code cell of each released notebook in ``solutions/`` (the cell that starts with
   ``# Setup, part 1``) from :data:`SETUP_TEMPLATE`: on Google Colab it fetches the repository at ``ref``,
@@ -14,10 +14,10 @@
   elsewhere it only imports ``os``, ``subprocess`` and ``sys``;
 - puts an "Open in Colab" badge cell (id ``colab-badge``) first in each of those notebooks;
 - refreshes the Colab column of the notebooks table in ``README.md`` and the copy of the address and ref in
-  ``helpers/_course.py`` (what :mod:`helpers.colab` reports).
+  ``helpers/course.py`` (what :mod:`helpers.colab` reports).
 
 Everything is a function of the configuration and the files, so a second run changes nothing.
-``python autograder/bootstrap.py --check`` lists what is out of date without writing.
+``python -m autograder.colab --check`` lists what is out of date without writing.
 """
 
 from __future__ import annotations
@@ -31,12 +31,8 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.core import ROOT, assignments, course_config, release_path, source_path
 from helpers.colab import CourseSource, badge_markdown
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
 
 SETUP_MARKER = "# Setup, part 1"
 """The first code cell of every notebook starts with this line; it is the cell :func:`prepare` rewrites."""
@@ -83,8 +79,7 @@ _ASSIGNMENT = re.compile(r"\b(\d\d_[a-z0-9_]+)\b")
 
 def read_config(root: Path) -> CourseSource:
     """``[tool.course]`` of ``root/pyproject.toml``."""
-    with (root / "pyproject.toml").open("rb") as handle:
-        table = tomllib.load(handle).get("tool", {}).get("course", {})
+    table = course_config(root)
     missing = {"repository", "ref"} - set(table)
     if missing:
         raise SystemExit(f"pyproject.toml: [tool.course] needs {sorted(missing)} (the course's address and release)")
@@ -95,7 +90,7 @@ def read_config(root: Path) -> CourseSource:
 
 def notebook_path(assignment: str) -> str:
     """The student notebook's path in the repository."""
-    return f"notebooks/{assignment}/{assignment}.ipynb"
+    return release_path(assignment, Path(".")).as_posix()
 
 
 def setup_cell(source: CourseSource) -> str:
@@ -137,7 +132,7 @@ def _write_if_changed(path: Path, text: str, write: bool) -> bool:
 
 
 def course_module(source: CourseSource) -> str:
-    """The text of ``helpers/_course.py``."""
+    """The text of ``helpers/course.py``."""
     return (
         '"""Where the course lives. Written by ``make release`` from ``[tool.course]`` in pyproject.toml: '
         'do not edit."""\n\n'
@@ -164,24 +159,23 @@ def readme_table(text: str, assignments: Iterable[str], source: CourseSource) ->
 
 
 def prepare(root: Path, names: Iterable[str], write: bool = True) -> list[str]:
-    """Bring the setup and badge cells of ``names``' solutions, README.md and helpers/_course.py up to date.
+    """Bring the setup and badge cells of ``names``' solutions, README.md and helpers/course.py up to date.
 
     Returns the files that changed (or, with ``write=False``, that would change).
     """
     source = read_config(root)
     names = list(names)
     changed = []
-    if _write_if_changed(root / "helpers" / "_course.py", course_module(source), write):
-        changed.append("helpers/_course.py")
+    if _write_if_changed(root / "helpers" / "course.py", course_module(source), write):
+        changed.append("helpers/course.py")
     for name in names:
-        path = root / "solutions" / name / f"{name}.ipynb"
+        path = source_path(name, root)
         nb = nbformat.read(path, as_version=4)
         bootstrap_notebook(nb, name, source)
         if _write_if_changed(path, nbformat.writes(nb) + "\n", write):
             changed.append(str(path.relative_to(root)))
     readme = root / "README.md"
-    all_names = sorted(p.name for p in (root / "solutions").iterdir() if (p / f"{p.name}.ipynb").is_file())
-    if _write_if_changed(readme, readme_table(readme.read_text(encoding="utf-8"), all_names, source), write):
+    if _write_if_changed(readme, readme_table(readme.read_text(encoding="utf-8"), assignments(root), source), write):
         changed.append("README.md")
     return changed
 
@@ -191,8 +185,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="assignments (default: all)")
     parser.add_argument("--check", action="store_true", help="list what is out of date; write nothing")
     args = parser.parse_args(argv)
-    from course import ROOT, assignments
-
     changed = prepare(ROOT, args.names or assignments(), write=not args.check)
     for path in changed:
         print(f"{'out of date' if args.check else 'updated'}: {path}")
