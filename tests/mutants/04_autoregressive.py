@@ -6,6 +6,16 @@ must take points from every WRONG one and give full marks to every RIGHT one (se
 
 WRONG = {
     "fit_markov_chain": {
+        "normalises the whole count matrix, not each row": '''
+def fit_markov_chain(sequences, n_states, alpha=0.0):
+    init_counts = np.full(n_states, float(alpha))
+    counts = np.full((n_states, n_states), float(alpha))
+    for s in sequences:
+        s = np.asarray(s, dtype=np.int64)
+        init_counts[s[0]] += 1
+        np.add.at(counts, (s[:-1], s[1:]), 1)
+    return init_counts / init_counts.sum(), counts / counts.sum()
+''',
         "concatenates the sequences (counts a transition across the boundary)": '''
 def fit_markov_chain(sequences, n_states, alpha=0.0):
     seqs = [np.asarray(s, dtype=np.int64) for s in sequences]
@@ -83,6 +93,13 @@ def fit_markov_chain(sequences, n_states, alpha=0.0):
 ''',
     },
     "markov_log_likelihood": {
+        "mean of the log-probabilities instead of their sum": '''
+def markov_log_likelihood(seq, init, trans):
+    seq = np.asarray(seq)
+    with np.errstate(divide="ignore"):
+        logs = np.r_[np.log(init[seq[0]]), np.log(trans[seq[:-1], seq[1:]])]
+    return float(logs.mean())
+''',
         "forgets the initial term": '''
 def markov_log_likelihood(seq, init, trans):
     seq = np.asarray(seq)
@@ -172,6 +189,28 @@ def entropy_rate(trans):
 ''',
     },
     "RNNCell": {
+        "sigmoid instead of tanh": '''
+class RNNCell(nn.Module):
+    def __init__(self, input_size, hidden_size):
+        super().__init__()
+        self.input_size, self.hidden_size = input_size, hidden_size
+        self.W_xh = nn.Linear(input_size, hidden_size)
+        self.W_hh = nn.Linear(hidden_size, hidden_size, bias=False)
+
+    def forward(self, x_t, h):
+        return torch.sigmoid(self.W_xh(x_t) + self.W_hh(h))
+''',
+        "tanh applied twice (tanh of tanh)": '''
+class RNNCell(nn.Module):
+    def __init__(self, input_size, hidden_size):
+        super().__init__()
+        self.input_size, self.hidden_size = input_size, hidden_size
+        self.W_xh = nn.Linear(input_size, hidden_size)
+        self.W_hh = nn.Linear(hidden_size, hidden_size, bias=False)
+
+    def forward(self, x_t, h):
+        return torch.tanh(torch.tanh(self.W_xh(x_t) + self.W_hh(h)))
+''',
         "wraps nn.RNNCell": '''
 class RNNCell(nn.Module):
     def __init__(self, input_size, hidden_size):
@@ -343,6 +382,11 @@ class CharRNN(nn.Module):
 ''',
     },
     "teacher_forcing_loss": {
+        "full sequence in, logits[:, 1:] against tokens[:, 1:] (predicts the token it reads)": '''
+def teacher_forcing_loss(model, tokens):
+    logits, _ = model(tokens)
+    return F.cross_entropy(logits[:, 1:].reshape(-1, logits.shape[-1]), tokens[:, 1:].reshape(-1))
+''',
         "not shifted (predicts the token it reads)": '''
 def teacher_forcing_loss(model, tokens):
     logits, _ = model(tokens)
@@ -376,6 +420,17 @@ def teacher_forcing_loss(model, tokens):
 ''',
     },
     "sample_sequences": {
+        "softmax over the batch dimension": '''
+def sample_sequences(model, n, length, start_token, temperature=1.0, generator=None):
+    out = torch.full((n, length), start_token, dtype=torch.long)
+    h = None
+    with torch.no_grad():
+        for t in range(1, length):
+            logits, h = model(out[:, t - 1 : t], h)
+            probs = torch.softmax(logits[:, -1] / temperature, dim=0)
+            out[:, t] = torch.multinomial(probs, 1, generator=generator)[:, 0]
+    return out
+''',
         "greedy (argmax) whatever the temperature": '''
 def sample_sequences(model, n, length, start_token, temperature=1.0, generator=None):
     out = torch.full((n, length), start_token, dtype=torch.long)
@@ -527,6 +582,16 @@ def entropy_rate(trans):
 ''',
     },
     "RNNCell": {
+        "one weight on the concatenation [x_t, h]": '''
+class RNNCell(nn.Module):
+    def __init__(self, input_size, hidden_size):
+        super().__init__()
+        self.input_size, self.hidden_size = input_size, hidden_size
+        self.joint = nn.Linear(input_size + hidden_size, hidden_size)
+
+    def forward(self, x_t, h):
+        return torch.tanh(self.joint(torch.cat([x_t, h], dim=-1)))
+''',
         "nn.Parameter tensors, zero bias init, one bias": '''
 class RNNCell(nn.Module):
     def __init__(self, input_size, hidden_size):
@@ -573,6 +638,13 @@ class CharRNN(nn.Module):
 ''',
     },
     "teacher_forcing_loss": {
+        "full sequence in, logits[:, :-1] against tokens[:, 1:], log_softmax and gather in float64": '''
+def teacher_forcing_loss(model, tokens):
+    logits, _ = model(tokens)
+    log_probs = torch.log_softmax(logits[:, :-1].double(), dim=-1)
+    picked = log_probs.gather(-1, tokens[:, 1:, None])[..., 0]
+    return -picked.mean()
+''',
         "full pass, log_softmax and gather": '''
 def teacher_forcing_loss(model, tokens):
     logits, _ = model(tokens)
@@ -582,6 +654,16 @@ def teacher_forcing_loss(model, tokens):
 ''',
     },
     "sample_sequences": {
+        "re-reads the whole prefix each step, Gumbel-max draws": '''
+def sample_sequences(model, n, length, start_token, temperature=1.0, generator=None):
+    out = torch.full((n, length), start_token, dtype=torch.long)
+    with torch.no_grad():
+        for t in range(1, length):
+            logits, _ = model(out[:, :t])
+            u = torch.rand(logits[:, -1].shape, generator=generator).clamp_min(1e-12)
+            out[:, t] = (logits[:, -1] / temperature - torch.log(-torch.log(u))).argmax(-1)
+    return out
+''',
         "Gumbel-max trick with the generator": '''
 def sample_sequences(model, n, length, start_token, temperature=1.0, generator=None):
     seqs = [torch.full((n,), start_token, dtype=torch.long)]
