@@ -1,0 +1,334 @@
+"""Where grading jobs run: local processes (the default), or the workers of a Dask cluster.
+
+Both are :class:`concurrent.futures.Executor`\\ s, so ``make grade`` has one code path: it submits one job per
+hand-in (a picklable function and its data), takes the results as they come with :func:`run_jobs` and merges
+them on the instructor's side. ``make_executor(None, jobs)`` is a pool of ``jobs`` local processes;
+``make_executor("tcp://host:8786", ...)`` connects to a running ``dask scheduler`` (``distributed.Client``);
+``describe()`` says where the jobs go (for Dask: the workers and the dashboard's address).
+
+Faults, as the cluster handles them: a worker that dies (killed, its machine lost) takes no result with it:
+the scheduler runs its jobs again on other workers, and a job that has taken down more workers than
+``distributed.scheduler.allowed-failures`` (3) is given up as ``KilledWorker``. A job that fails for its own
+reasons (it raises) is not retried: :func:`run_jobs` reports it as a :class:`JobFailure`. Each job's result
+arrives once, whatever happened on the way.
+
+:class:`LoopbackCluster` starts a real cluster on this machine (``dask scheduler`` and ``dask worker``
+processes on 127.0.0.1, ended by their pids) for the tests and ``make bench``; ``python -m autograder.executor
+--workers N`` starts one by hand and prints its address.
+
+The scheduler and every worker run in the course's environment (its ``.venv``, or the same packages and the
+course installed with ``pip install -e .``): the scheduler unpickles the jobs, so it must be able to import
+:mod:`autograder` too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tqdm.auto import tqdm
+
+ENVIRONMENT_HINT = (
+    "the scheduler and the workers must run in the course's environment (its .venv, with the course "
+    "installed by `pip install -e .`), at the same commit as this checkout"
+)
+
+
+@dataclass(frozen=True)
+class JobFailure:
+    """A job that gave no result, and why in one line."""
+
+    kind: str  # "raised" (the job's own error) | "worker lost" (it killed every worker it ran on) | "environment"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.message}"
+
+
+class DaskExecutor(cf.Executor):
+    """A ``distributed.Client`` as a ``concurrent.futures`` executor; closing it closes the client.
+
+    Jobs are impure (``pure=False``: a hand-in graded twice is two jobs) and never retried for their own
+    errors (``retries=0``); the scheduler still reruns the jobs of a worker that died. A job's result is
+    released on the cluster as soon as it has arrived here, so a worker that dies later takes nothing
+    with it that would have to be computed again (Dask recomputes lost results that a client still holds).
+    """
+
+    def __init__(self, address: str, timeout_s: float = 30.0) -> None:
+        from distributed import Client
+
+        self.client = Client(address, timeout=timeout_s, set_as_default=False)
+        self.address = address
+        self._live: set = set()
+        self._lock = threading.Lock()
+
+    def _info(self) -> dict:
+        return self.client.scheduler_info(n_workers=-1)
+
+    def describe(self) -> str:
+        """Where the jobs go: the scheduler, its workers and threads, and its dashboard."""
+        workers = self._info()["workers"].values()
+        threads = sum(w.get("nthreads", 0) for w in workers)
+        note = "" if workers else "; no worker yet: the jobs wait for one"
+        return (f"Dask scheduler {self.address}: {len(workers)} workers, {threads} threads{note}. "
+                f"Dashboard: {self.client.dashboard_link}")
+
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> cf.Future:
+        outcome: cf.Future = cf.Future()
+        future = self.client.submit(fn, *args, pure=False, retries=0, **kwargs)
+        with self._lock:
+            self._live.add(future)
+
+        def arrived(done: Any) -> None:  # in Dask's callback thread
+            try:
+                if done.status == "finished":
+                    outcome.set_result(done.result())
+                elif done.status == "cancelled":
+                    outcome.cancel()
+                    outcome.set_running_or_notify_cancel()
+                else:
+                    outcome.set_exception(done.exception())
+            except BaseException as error:  # noqa: BLE001 - fetching the result failed: that is the outcome
+                if not outcome.done():
+                    outcome.set_exception(error)
+            finally:
+                with self._lock:
+                    self._live.discard(done)
+                done.release()
+
+        future.add_done_callback(arrived)
+        return outcome
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        try:
+            with self._lock:
+                live = list(self._live)
+            if live and (cancel_futures or not wait):
+                self.client.cancel(live)
+            elif live:
+                from distributed import wait as wait_for
+
+                wait_for(live)
+        finally:
+            self.client.close()
+
+
+class LocalExecutor(cf.ProcessPoolExecutor):
+    """``jobs`` local processes (``forkserver``: a child starts from a clean interpreter, not a fork of this one)."""
+
+    def __init__(self, jobs: int) -> None:
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        super().__init__(max_workers=max(1, jobs), mp_context=multiprocessing.get_context(method))
+        self.jobs = max(1, jobs)
+
+    def describe(self) -> str:
+        return f"{self.jobs} local process{'es' if self.jobs > 1 else ''}"
+
+
+def make_executor(scheduler: str | None = None, jobs: int = 1, timeout_s: float = 30.0) -> LocalExecutor | DaskExecutor:
+    """An executor for grading jobs: ``jobs`` local processes, or the Dask cluster at ``scheduler``.
+
+    ``scheduler`` is a Dask scheduler's address (``tcp://host:8786``); empty or None grades locally, and
+    ``timeout_s`` bounds the wait for the scheduler's answer. Use it as a context manager
+    (``with make_executor(...) as pool``); its ``describe()`` says where the jobs run.
+    """
+    if not scheduler:
+        return LocalExecutor(jobs)
+    try:
+        return DaskExecutor(scheduler, timeout_s=timeout_s)
+    except ImportError as error:
+        raise SystemExit(f"--scheduler {scheduler} needs Dask's `distributed` package: pip install -e '.[cluster]'"
+                         f" ({error})") from error
+    except OSError as error:
+        raise SystemExit(f"cannot reach the Dask scheduler at {scheduler}: {error}") from error
+
+
+def _failure(error: BaseException) -> JobFailure:
+    name = type(error).__name__
+    text = str(error).strip().splitlines()[0][:300] if str(error).strip() else name
+    if name == "KilledWorker":
+        return JobFailure("worker lost", f"every worker that ran it died ({text})")
+    if name == "BrokenProcessPool":
+        return JobFailure("worker lost", f"a local grading process died ({text})")
+    if isinstance(error, RuntimeError) and "deserializ" in text.lower():
+        return JobFailure("environment", f"{text} ({ENVIRONMENT_HINT})")
+    return JobFailure("raised", f"{name}: {text}")
+
+
+def run_jobs(
+    executor: cf.Executor,
+    fn: Callable[[Any], Any],
+    payloads: Mapping[Hashable, Any],
+    *,
+    desc: str = "grading",
+    progress: bool = True,
+) -> Iterator[tuple[Hashable, Any]]:
+    """Submit ``fn(payload)`` for each key; yield ``(key, result)`` as jobs finish, each key exactly once.
+
+    A job that raised yields ``(key, JobFailure)`` instead of its result; it is not submitted again. A tqdm
+    bar (on stderr) shows the progress unless ``progress`` is False.
+    """
+    futures = {executor.submit(fn, payload): key for key, payload in payloads.items()}
+    with tqdm(total=len(futures), desc=desc, unit="job", disable=not progress, file=sys.stderr) as bar:
+        for future in cf.as_completed(futures):
+            key = futures[future]
+            try:
+                outcome = future.result()
+            except Exception as error:  # noqa: BLE001 - a job's own error is data to report, not a crash
+                outcome = _failure(error)
+            bar.update()
+            yield key, outcome
+
+
+class LoopbackCluster:
+    """``with LoopbackCluster(tmp, workers=2, env=...) as cluster``: ``cluster.address``, ``cluster.kill_worker(i)``."""
+
+    def __init__(self, folder: Path, workers: int = 2, env: dict[str, str] | None = None,
+                 start_timeout_s: float = 90.0) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.env = dict(os.environ, **(env or {}))
+        self.n_workers = workers
+        self.start_timeout_s = start_timeout_s
+        self.scheduler: subprocess.Popen | None = None
+        self.workers: list[subprocess.Popen] = []
+        self.address = ""
+        self.logs: list = []
+        self.client = None
+
+    def _start(self, args: list[str], name: str) -> subprocess.Popen:
+        log = (self.folder / f"{name}.log").open("w")
+        self.logs.append(log)
+        return subprocess.Popen([sys.executable, "-m", *args], env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                cwd=self.folder, start_new_session=True)
+
+    def __enter__(self) -> LoopbackCluster:
+        scheduler_file = self.folder / "scheduler.json"
+        scheduler_file.unlink(missing_ok=True)
+        try:
+            self.scheduler = self._start(
+                ["dask", "scheduler", "--host", "127.0.0.1", "--port", "0",
+                 "--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(scheduler_file)], "scheduler")
+            deadline = time.monotonic() + self.start_timeout_s
+            while not scheduler_file.is_file():
+                self._check_alive(deadline)
+            self.address = json.loads(scheduler_file.read_text())["address"]
+            for i in range(self.n_workers):
+                self.workers.append(self._start(
+                    ["dask", "worker", self.address, "--name", f"worker{i}", "--nthreads", "1",
+                     "--nworkers", "1", "--no-nanny", "--host", "127.0.0.1", "--memory-limit", "0",
+                     "--death-timeout", "60", "--local-directory", str(self.folder / f"worker{i}")], f"worker{i}"))
+            self.wait_for_workers(self.n_workers, deadline)
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def _check_alive(self, deadline: float) -> None:
+        for process in [self.scheduler, *self.workers]:
+            if process is not None and process.poll() is not None:
+                raise RuntimeError(f"a Dask process exited with {process.returncode}: {self.log_tail()}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the Dask cluster did not start in {self.start_timeout_s:.0f} s: {self.log_tail()}")
+        time.sleep(0.2)
+
+    def wait_for_workers(self, n: int, deadline: float) -> None:
+        """Until the scheduler reports ``n`` workers (bounded by ``deadline``, a ``time.monotonic()``)."""
+        while len(self._client().scheduler_info(n_workers=-1)["workers"]) < n:
+            self._check_alive(deadline)
+
+    def busy(self) -> dict[int, list[str]]:
+        """The jobs each worker (by index) has been given and not finished: ``{index: [key, ...]}``."""
+        client = self._client()
+        names = {address: w["name"] for address, w in client.scheduler_info(n_workers=-1)["workers"].items()}
+        return {int(str(names[a]).removeprefix("worker")): [str(k) for k in keys]
+                for a, keys in client.processing().items() if keys and a in names}
+
+    def kill_when_busy(self, index: int, after_s: float = 1.0, timeout_s: float = 120.0) -> list[str]:
+        """Wait until worker ``index`` is running a job, let it run ``after_s`` more, SIGKILL the worker; return
+        the jobs it held. Raises TimeoutError if it got none within ``timeout_s``."""
+        deadline = time.monotonic() + timeout_s
+        while not self.busy().get(index):
+            self._check_alive(deadline)
+        time.sleep(after_s)
+        held = self.busy().get(index, [])
+        self.kill_worker(index)
+        return held
+
+    def _client(self):  # noqa: ANN202 - distributed.Client, imported lazily
+        if self.client is None:
+            from distributed import Client
+
+            self.client = Client(self.address, timeout=30, set_as_default=False)
+        return self.client
+
+    def worker_pids(self) -> list[int]:
+        return [w.pid for w in self.workers if w.poll() is None]
+
+    def kill_worker(self, index: int) -> int:
+        """SIGKILL worker ``index`` (no goodbye to the scheduler, as a machine lost); return its pid."""
+        worker = self.workers[index]
+        os.killpg(worker.pid, signal.SIGKILL)  # the worker and what it started (its own session)
+        worker.wait(timeout=30)
+        return worker.pid
+
+    def log_tail(self, chars: int = 3000) -> str:
+        texts = []
+        for path in sorted(self.folder.glob("*.log")):
+            texts.append(f"--- {path.name}\n{path.read_text(errors='replace')[-chars:]}")
+        return "\n".join(texts)
+
+    def close(self) -> None:
+        """End every process of the cluster by its pid (its process group), workers first."""
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+        for process in [*self.workers, self.scheduler]:
+            if process is None or process.poll() is not None:
+                continue
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=15)
+            except ProcessLookupError:
+                pass
+        for log in self.logs:
+            log.close()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start a loopback Dask cluster and keep it until Ctrl-C: ``python -m autograder.executor --workers 4``."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes, one job each")
+    parser.add_argument("--folder", type=Path, default=Path("build/dask"), help="logs and the scheduler file")
+    args = parser.parse_args(argv)
+    with LoopbackCluster(args.folder, workers=args.workers) as cluster:
+        print(f"Dask scheduler at {cluster.address} with {args.workers} workers (logs in {args.folder}).\n"
+              f"Grade with: make grade SCHEDULER={cluster.address}    (Ctrl-C stops the cluster)", flush=True)
+        try:
+            while all(p.poll() is None for p in [cluster.scheduler, *cluster.workers] if p is not None):
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
