@@ -114,6 +114,8 @@ def _matches(got: np.ndarray, value: Any, atol: float, rtol: float) -> bool:
         return False
     if wrong.shape != got.shape and wrong.size != 1:
         return False
+    if bool(_all(_isnan(wrong))):  # a mistake known to give NaN
+        return bool(_all(_isnan(got)))
     return bool(_all(_isclose(got, wrong, atol=atol, rtol=rtol)))
 
 
@@ -398,9 +400,14 @@ def check_raises(
     *args: Any,
     what: str,
     hint: str | None = None,
+    mistake: str | None = None,
     **kwargs: Any,
 ) -> None:
-    """Check that ``func(*args, **kwargs)`` raises ``exception``."""
+    """Check that ``func(*args, **kwargs)`` raises ``exception``.
+
+    ``mistake`` names what a function that returns instead of raising here has missed (e.g. ``"q is not
+    validated, only p"``); without it the message says that no exception was raised for an invalid input.
+    """
     try:
         result = func(*args, **kwargs)
     except exception:
@@ -411,7 +418,7 @@ def check_raises(
             f"{what}: expected {exception.__name__}, got {type(error).__name__}: {error}{_where(error)}.",
             f"{type(error).__name__} raised where {exception.__name__} is asked for", hint)) from None
     raise AssertionError(_message(f"{what}: expected {exception.__name__}, but it returned {_short(result)}.",
-                                  f"no {exception.__name__} raised for an invalid input", hint))
+                                  mistake or f"no {exception.__name__} raised for an invalid input", hint))
 
 
 def check_type(
@@ -430,6 +437,7 @@ def check_type(
             elif isinstance(got, np.generic):
                 mistake = "a NumPy scalar returned instead of a Python number"
         elif tuple in wanted and isinstance(got, (list, np.ndarray, torch.Tensor)):
-            mistake = f"a {type(got).__name__} returned instead of a tuple"
+            kind = {list: "a list", np.ndarray: "a NumPy array"}.get(type(got), "a torch tensor")
+            mistake = f"{kind} returned instead of a tuple"
         _fail(f"{what} (type)", names, type(got).__name__, hint, mistake)
     ok(f"{what} is a {type(got).__name__}")

@@ -371,3 +371,137 @@ def mc_expectation(f, sampler, n_samples, rng):
 ''',
     },
 }
+
+
+# Added for issue 13: more mistakes a student makes, and right answers written differently.
+WRONG['bernoulli_log_likelihood']['zeros_term_forgotten'] = '''
+def bernoulli_log_likelihood(x, theta):
+    x = np.asarray(x, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.sum(x * np.log(theta)))
+'''
+WRONG['bernoulli_log_likelihood']['negative_log_likelihood'] = '''
+def bernoulli_log_likelihood(x, theta):
+    x = np.asarray(x, dtype=float)
+    with np.errstate(divide="ignore"):
+        logp = np.where(x == 1, np.log(theta), np.log1p(-theta))
+    return float(-np.sum(logp))
+'''
+WRONG['gaussian_log_likelihood']['log_sigma_term_forgotten'] = '''
+def gaussian_log_likelihood(x, mu, sigma):
+    x = np.asarray(x, dtype=float)
+    return float(np.sum(-0.5 * np.log(2 * np.pi) - (x - mu) ** 2 / (2 * sigma**2)))
+'''
+WRONG['gaussian_log_likelihood']['quadratic_over_sigma_not_sigma_squared'] = '''
+def gaussian_log_likelihood(x, mu, sigma):
+    x = np.asarray(x, dtype=float)
+    return float(np.sum(-0.5 * np.log(2 * np.pi * sigma**2) - (x - mu) ** 2 / (2 * sigma)))
+'''
+WRONG['gaussian_mle']['mean_absolute_deviation'] = '''
+def gaussian_mle(x):
+    x = np.asarray(x, dtype=float)
+    return float(x.mean()), float(np.mean(np.abs(x - x.mean())))
+'''
+WRONG['fit_gaussian_gradient_ascent']['closed_form_ignores_the_steps'] = '''
+def fit_gaussian_gradient_ascent(x, n_steps=500, lr=0.1):
+    x = np.asarray(x, dtype=float)
+    return float(x.mean()), float(x.std())
+'''
+WRONG['fit_gaussian_gradient_ascent']['starts_at_the_sample_mean'] = '''
+def fit_gaussian_gradient_ascent(x, n_steps=500, lr=0.1):
+    x = torch.as_tensor(np.asarray(x, dtype=np.float64))
+    mu = x.mean().clone().requires_grad_(True)
+    log_sigma = torch.log(x.std(unbiased=False)).clone().requires_grad_(True)
+    optimiser = torch.optim.Adam([mu, log_sigma], lr=lr, maximize=True)
+    for _ in range(n_steps):
+        optimiser.zero_grad()
+        torch.distributions.Normal(mu, log_sigma.exp()).log_prob(x).mean().backward()
+        optimiser.step()
+    return float(mu.detach()), float(log_sigma.detach().exp())
+'''
+WRONG['log_mean_exp']['drops_minus_inf_entries'] = '''
+def log_mean_exp(a):
+    a = np.asarray(a, dtype=float)
+    a = a[np.isfinite(a)]
+    if a.size == 0:
+        return -math.inf
+    m = np.max(a)
+    return float(m + np.log(np.mean(np.exp(a - m))))
+'''
+WRONG['mc_estimate_pi']['radius_squared_confused'] = '''
+def mc_estimate_pi(n_samples, rng):
+    points = rng.uniform(0.0, 1.0, size=(n_samples, 2))
+    inside = np.sum((points - 0.5) ** 2, axis=1) <= 0.5
+    return float(4.0 * inside.mean())
+'''
+WRONG['mc_expectation']['f_of_the_mean'] = '''
+def mc_expectation(f, sampler, n_samples, rng):
+    samples = np.asarray(sampler(n_samples, rng), dtype=float)
+    values = np.asarray(f(samples), dtype=float)
+    return float(f(samples.mean(axis=0))), float(values.std(ddof=1) / np.sqrt(n_samples))
+'''
+RIGHT['bernoulli_log_likelihood']['torch_float32'] = '''
+def bernoulli_log_likelihood(x, theta):
+    x = torch.as_tensor(np.asarray(x), dtype=torch.float32)
+    k, n = x.sum(), x.numel()
+    t = torch.tensor(theta, dtype=torch.float32)
+    total = torch.tensor(0.0)
+    if k > 0:
+        total = total + k * torch.log(t)
+    if n - k > 0:
+        total = total + (n - k) * torch.log1p(-t)
+    return float(total)
+'''
+RIGHT['bernoulli_log_likelihood']['python_loop'] = '''
+def bernoulli_log_likelihood(x, theta):
+    total = 0.0
+    for xi in list(np.asarray(x).ravel()):
+        p = theta if xi else 1.0 - theta
+        if p == 0.0:
+            return -math.inf
+        total += math.log(p)
+    return total
+'''
+RIGHT['gaussian_log_likelihood']['torch_float32_default'] = '''
+def gaussian_log_likelihood(x, mu, sigma):
+    x = torch.tensor(np.asarray(x, dtype=float), dtype=torch.float32)
+    return torch.distributions.Normal(float(mu), float(sigma)).log_prob(x).sum().item()
+'''
+RIGHT['gaussian_log_likelihood']['python_loop_math'] = '''
+def gaussian_log_likelihood(x, mu, sigma):
+    total = 0.0
+    for xi in np.asarray(x, dtype=float).tolist():
+        total += -math.log(sigma) - 0.5 * math.log(2 * math.pi) - (xi - mu) ** 2 / (2 * sigma * sigma)
+    return total
+'''
+RIGHT['gaussian_mle']['torch_float32'] = '''
+def gaussian_mle(x):
+    t = torch.as_tensor(np.asarray(x, dtype=float), dtype=torch.float32)
+    return t.mean().item(), t.std(unbiased=False).item()
+'''
+RIGHT['log_mean_exp']['torch_float32'] = '''
+def log_mean_exp(a):
+    t = torch.as_tensor(np.asarray(a, dtype=float), dtype=torch.float32)
+    return (torch.logsumexp(t, dim=0) - math.log(t.numel())).item()
+'''
+RIGHT['log_mean_exp']['python_loop'] = '''
+def log_mean_exp(a):
+    values = [float(v) for v in np.asarray(a, dtype=float).ravel()]
+    m = max(values)
+    if m == -math.inf:
+        return -math.inf
+    return m + math.log(sum(math.exp(v - m) for v in values) / len(values))
+'''
+RIGHT['mc_estimate_pi']['rng_random_scaled'] = '''
+def mc_estimate_pi(n_samples, rng):
+    xy = 2.0 * rng.random((n_samples, 2)) - 1.0
+    return 4.0 * float(np.count_nonzero(xy[:, 0] ** 2 + xy[:, 1] ** 2 < 1.0)) / n_samples
+'''
+RIGHT['mc_expectation']['statistics_module'] = '''
+import statistics
+
+
+def mc_expectation(f, sampler, n_samples, rng):
+    values = [float(v) for v in np.asarray(f(sampler(n_samples, rng))).ravel()]
+    return statistics.fmean(values), statistics.stdev(values) / math.sqrt(n_samples)
+'''

@@ -468,3 +468,103 @@ def kl_divergence(p, q, base=2.0):
 ''',
     },
 }
+
+
+# Added for issue 13: more mistakes a student makes, and right answers written differently (float32 torch).
+WRONG["entropy"]["plain_mean_of_information"] = '''
+def entropy(p, base=2.0):
+    p = np.asarray(p, dtype=float)
+    if np.any(p < 0) or abs(p.sum() - 1) > 1e-6:
+        raise ValueError("not a distribution")
+    p = p[p > 0]
+    return float(np.mean(-np.log(p)) / np.log(base))
+'''
+WRONG["entropy"]["mean_of_p_log_p"] = '''
+def entropy(p, base=2.0):
+    p = np.asarray(p, dtype=float)
+    if np.any(p < 0) or abs(p.sum() - 1) > 1e-6:
+        raise ValueError("not a distribution")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(p > 0, -p * np.log(p), 0.0)
+    return float(np.mean(terms) / np.log(base))
+'''
+WRONG["cross_entropy"]["entropy_of_q"] = '''
+def cross_entropy(p, q, base=2.0):
+''' + _CHECK + '''
+    s = q > 0
+    return float(-np.sum(q[s] * np.log(q[s])) / np.log(base))
+'''
+WRONG["kl_divergence"]["validates_p_only"] = '''
+def kl_divergence(p, q, base=2.0):
+    p, q = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    if np.any(p < 0) or abs(p.sum() - 1) > 1e-6:
+        raise ValueError("p is not a distribution")
+    if p.shape != q.shape:
+        raise ValueError("shape mismatch")
+    s = p > 0
+    if np.any(q[s] == 0):
+        return math.inf
+    return float(np.sum(p[s] * np.log(p[s] / q[s])) / np.log(base))
+'''
+WRONG["self_information"]["base_ignored_natural_log_for_arrays_only"] = '''
+def self_information(p, base=2.0):
+    if np.ndim(p) == 0:
+        return -math.log(p, base) if p > 0 else math.inf
+    with np.errstate(divide="ignore"):
+        return -np.log(np.asarray(p, dtype=float))
+'''
+
+RIGHT["entropy"]["torch_float32"] = '''
+import torch
+
+
+def entropy(p, base=2.0):
+    t = torch.as_tensor(np.asarray(p, dtype=float), dtype=torch.float32)
+    if bool((t < 0).any()) or abs(float(np.sum(np.asarray(p, dtype=float))) - 1.0) > 1e-6:
+        raise ValueError("p is not a probability distribution")
+    t = t[t > 0]
+    return float(-(t * torch.log(t)).sum() / math.log(base))
+'''
+RIGHT["cross_entropy"]["torch_float32"] = '''
+import torch
+
+
+def cross_entropy(p, q, base=2.0):
+    p64, q64 = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    if p64.shape != q64.shape:
+        raise ValueError("shapes differ")
+    for r in (p64, q64):
+        if np.any(r < 0) or abs(r.sum() - 1.0) > 1e-6:
+            raise ValueError("not a distribution")
+    pt, qt = torch.tensor(p64, dtype=torch.float32), torch.tensor(q64, dtype=torch.float32)
+    s = pt > 0
+    if bool((qt[s] == 0).any()):
+        return math.inf
+    return float(-(pt[s] * torch.log(qt[s])).sum() / math.log(base))
+'''
+RIGHT["kl_divergence"]["torch_float32"] = '''
+import torch
+
+
+def kl_divergence(p, q, base=2.0):
+    p64, q64 = np.asarray(p, dtype=float), np.asarray(q, dtype=float)
+    if p64.shape != q64.shape:
+        raise ValueError("shapes differ")
+    for r in (p64, q64):
+        if np.any(r < 0) or abs(r.sum() - 1.0) > 1e-6:
+            raise ValueError("not a distribution")
+    pt, qt = torch.tensor(p64, dtype=torch.float32), torch.tensor(q64, dtype=torch.float32)
+    s = pt > 0
+    if bool((qt[s] == 0).any()):
+        return math.inf
+    return max(float((pt[s] * (torch.log(pt[s]) - torch.log(qt[s]))).sum() / math.log(base)), 0.0)
+'''
+RIGHT["self_information"]["torch_float32"] = '''
+import torch
+
+
+def self_information(p, base=2.0):
+    t = torch.as_tensor(np.asarray(p, dtype=float), dtype=torch.float32)
+    h = (-torch.log(t) / math.log(base)).numpy().astype(float) + 0.0
+    return float(h) if h.ndim == 0 else h
+'''
