@@ -122,10 +122,13 @@ def find_hand_ins(only: str | None) -> list[HandIn]:
     return found
 
 
-def stage(hand_in: HandIn, releases: dict[str, nbformat.NotebookNode]) -> bool:
-    """Check and repair a hand-in into ``staged/``; False (with the reason) if it cannot be graded."""
-    source = SUBMITTED / hand_in.student / hand_in.assignment
-    target = STAGED / hand_in.student / hand_in.assignment
+def stage(
+    hand_in: HandIn, releases: dict[str, nbformat.NotebookNode], submitted: Path = SUBMITTED, staged: Path = STAGED
+) -> bool:
+    """Check and repair a hand-in from ``submitted/`` into ``staged/``; False (with the reason) if it cannot be
+    graded."""
+    source = submitted / hand_in.student / hand_in.assignment
+    target = staged / hand_in.student / hand_in.assignment
     shutil.rmtree(target, ignore_errors=True)
     if hand_in.assignment not in releases:
         hand_in.status, hand_in.detail = "not graded", f"unknown assignment {hand_in.assignment!r}"
@@ -261,18 +264,28 @@ def grade_all(ready: list[HandIn], jobs: int) -> None:
         list(pool.map(lambda g: grade_group(g, staged_students[g[0].assignment], threads), groups))
 
 
+REPORT_COLUMNS = ["student", "assignment", "autograded", "max_autograded", "status", "repaired", "flags", "detail",
+                  "seconds"]
+"""The columns of ``grading/report.csv``."""
+
+
+def report_row(h: HandIn, scores: dict[tuple[str, str], dict[str, float]]) -> dict[str, str]:
+    """One row of ``grading/report.csv``: score, status, repairs, flags and time of a hand-in."""
+    row = scores.get((h.student, h.assignment)) if h.status != "not graded" else None
+    return {
+        "student": h.student, "assignment": h.assignment,
+        "autograded": f"{row['code']}" if row else "", "max_autograded": f"{row['max_code']}" if row else "",
+        "status": h.status, "repaired": "; ".join(h.repairs), "flags": "; ".join(h.flags), "detail": h.detail,
+        "seconds": f"{h.seconds:.1f}",
+    }
+
+
 def write_report(hand_ins: list[HandIn], scores: dict[tuple[str, str], dict[str, float]]) -> None:
     """``grading/report.csv``: per hand-in, score, status, repairs, flags and time."""
     with REPORT_CSV.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["student", "assignment", "autograded", "max_autograded", "status", "repaired", "flags",
-                         "detail", "seconds"])
-        for h in hand_ins:
-            row = scores.get((h.student, h.assignment)) if h.status != "not graded" else None
-            writer.writerow([
-                h.student, h.assignment, row["code"] if row else "", row["max_code"] if row else "", h.status,
-                "; ".join(h.repairs), "; ".join(h.flags), h.detail, f"{h.seconds:.1f}",
-            ])
+        writer = csv.DictWriter(handle, REPORT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(report_row(h, scores) for h in hand_ins)
 
 
 def print_table(hand_ins: list[HandIn], scores: dict[tuple[str, str], dict[str, float]]) -> None:

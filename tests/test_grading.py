@@ -23,6 +23,10 @@ from autograder.core import copy_course, is_test
 from autograder.release import blank_hand_in, reference_hand_in
 from harness import ROOT, graded_assignments, load_mutants, nbgrader_meta, run_tests
 
+GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN_ASSIGNMENT = "golden_01_statistics"
+GOLDEN_COLUMNS = ["student", "assignment", "autograded", "max_autograded", "status", "repaired", "flags", "detail"]
+
 # One grading run serves the whole module (see the `graded` fixture); keep its tests on one xdist worker.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group(name="grading")]
 
@@ -152,6 +156,12 @@ def build_hand_ins(course: Path) -> dict:
         other = names[(position + 1) % len(names)]
         if other != a:
             put("wrongnb", a, blank_hand_in(other))
+
+    # the golden hand-ins (tests/test_golden.py), of their own frozen assignment
+    frozen = course / "solutions" / GOLDEN_ASSIGNMENT
+    frozen.mkdir()
+    shutil.copyfile(GOLDEN / GOLDEN_ASSIGNMENT / "source.ipynb", frozen / f"{GOLDEN_ASSIGNMENT}.ipynb")
+    shutil.copytree(GOLDEN / "submitted", course / "grading" / "submitted", dirs_exist_ok=True)
     return expected
 
 
@@ -273,3 +283,25 @@ def test_collect_from_an_lms_download(tmp_path):
     assert (submitted / "alice" / a / f"{a}.ipynb").is_file()
     assert (submitted / "bob" / a / "my attempt.ipynb").is_file()
     assert "NOT COLLECTED  carol.ipynb" in done.stdout and "NOT COLLECTED  dave_notes.txt" in done.stdout
+
+
+def test_golden_hand_ins_are_graded_as_expected(graded):
+    """The committed golden hand-ins get the committed report rows (``UPDATE_GOLDEN=1`` rewrites them)."""
+    _, _, report, _ = graded
+    got = [{k: report[(case, GOLDEN_ASSIGNMENT)][k] for k in GOLDEN_COLUMNS} for case in ("colab", "tampered")]
+    path = GOLDEN / "expected" / "report.csv"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        with path.open("w", newline="") as handle:
+            writer = csv.DictWriter(handle, GOLDEN_COLUMNS)
+            writer.writeheader()
+            writer.writerows(got)
+    with path.open(newline="") as handle:
+        assert got == list(csv.DictReader(handle))
+    colab, tampered = got
+    # why the expected rows are right: a right answer (one written differently) earns every point; the wrong
+    # gaussian_mle loses exactly the points of its own test, whatever the replaced comparison functions say
+    source = nbformat.read(GOLDEN / GOLDEN_ASSIGNMENT / "source.ipynb", as_version=4)
+    points = {nbgrader_meta(c)["grade_id"]: nbgrader_meta(c)["points"] for c in source.cells if is_test(c)}
+    assert float(colab["autograded"]) == float(colab["max_autograded"]) == sum(points.values())
+    assert float(tampered["autograded"]) == sum(points.values()) - points["test_gaussian_mle"]
+    assert "numpy.allclose" in tampered["flags"] and "Colab" in colab["repaired"]
