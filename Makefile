@@ -29,17 +29,29 @@ help:
 
 setup: $(STAMP)
 
+# One short line per setup step; what a step prints goes to build/setup.log, whose end is shown if it fails.
+SETUP_LOG := build/setup.log
+step = @printf '  %-44s' '$(1)'; if { echo "== $(1)"; $(2); } >>$(SETUP_LOG) 2>&1; then echo ok; \
+	else echo FAILED; echo "--- the end of $(SETUP_LOG) (the whole log is there):"; tail -n 40 $(SETUP_LOG); exit 1; fi
+
 # torch==2.13.0 installs as a CPU build here; an open range would pull a multi-GB CUDA build.
 $(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet "torch==2.13.0"
-	$(PY) -m pip install --quiet -e ".[dev]"
-	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
-	touch $(STAMP)
+	@mkdir -p build && : > $(SETUP_LOG) && echo "setting up $(VENV) (log: $(SETUP_LOG))"
+	$(call step,virtual environment $(VENV),test -x $(PY) || $(PYTHON) -m venv $(VENV))
+	$(call step,pip,$(PY) -m pip install --upgrade pip)
+	$(call step,torch 2.13.0 (CPU),$(PY) -m pip install "torch==2.13.0")
+	$(call step,the course and its tools (.[dev]),$(PY) -m pip install -e ".[dev]")
+	$(call step,Jupyter kernel python3,$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)")
+	@touch $(STAMP)
 
+# As root (a container, a cloud VM) JupyterLab needs --allow-root; without a display (a server) it opens no
+# browser and the URL with its token below is what to open (through an SSH tunnel to PORT, for instance).
+LAB_AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+LAB_HEADLESS := $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s))),,--no-browser)
 lab: setup
-	$(WITH_STATE) $(VENV)/bin/jupyter lab --port=$(PORT) --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS) $(LAB_NOTEBOOK)
+	@if [ -n "$(LAB_AS_ROOT)" ]; then echo "make lab: running as root, so JupyterLab gets --allow-root."; fi
+	@if [ -n "$(LAB_HEADLESS)" ]; then echo "make lab: no display, so no browser (--no-browser): open the URL with the token JupyterLab prints below."; fi
+	$(WITH_STATE) $(VENV)/bin/jupyter lab --port=$(PORT) --ServerApp.root_dir="$(CURDIR)" $(LAB_AS_ROOT) $(LAB_HEADLESS) $(LAB_ARGS) $(LAB_NOTEBOOK)
 
 release: setup
 	$(WITH_STATE) $(PY) -m autograder.release $(ASSIGNMENT)
