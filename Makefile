@@ -15,7 +15,7 @@ JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 PYTEST_ARGS ?=
 STAMP := $(VENV)/.installed
 
-.PHONY: setup lab release collect grade bench test lint student-dist clean-grades help
+.PHONY: setup lab release collect grade export bench test lint student-dist clean-grades help
 
 help:
 	@echo "make lab       start JupyterLab on the course (PORT=$(PORT), LAB_ARGS=extra jupyter lab arguments)"
@@ -23,6 +23,7 @@ help:
 	@echo "make setup     create .venv with CPU torch, the helpers and the instructor tools"
 	@echo "make release   regenerate notebooks/ from solutions/ (ASSIGNMENT=name for one)"
 	@echo "make collect   ASSIGNMENT=name FROM=zip-or-folder: an LMS download into $(STATE)/submitted/"
+	@echo "make export    LMS=canvas|moodle ROSTER=gradebook-export.csv: grades into the LMS's import file"
 	@echo "make bench     the benchmark: times, grading cost, model quality -> bench/report.md"
 	@echo "make grade     autograde $(STATE)/submitted/ (ASSIGNMENT=name for one, JOBS=$(JOBS), STATE=folder)"
 	@echo "make student-dist  build/student-dist/ and .zip: only what students receive"
@@ -62,6 +63,11 @@ collect: setup
 
 grade: setup
 	$(WITH_STATE) $(PY) -m autograder.grade $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) --jobs $(JOBS)
+
+# Grades into the LMS: ROSTER is the gradebook export of Canvas or Moodle; see autograder/export.py.
+export: setup
+	@case "$(LMS)" in canvas|moodle) test -n "$(ROSTER)";; *) false;; esac || { echo "usage: make export LMS=canvas|moodle ROSTER=gradebook-export.csv"; exit 2; }
+	$(WITH_STATE) $(PY) -m autograder.export --lms $(LMS) --roster "$(ROSTER)"
 
 bench: setup
 	$(PY) -m bench.run
