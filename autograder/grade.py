@@ -305,6 +305,14 @@ def _shown(path: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``make grade``: :func:`grade`, then the class report (:mod:`autograder.class_report`), also after a failed
+    or an empty run."""
+    from autograder.class_report import after
+
+    return after(grade, argv)
+
+
+def grade(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--assignment", help="grade only this assignment")
     parser.add_argument("--register-only", action="store_true",
