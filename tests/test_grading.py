@@ -305,3 +305,26 @@ def test_golden_hand_ins_are_graded_as_expected(graded):
     assert float(colab["autograded"]) == float(colab["max_autograded"]) == sum(points.values())
     assert float(tampered["autograded"]) == sum(points.values()) - points["test_gaussian_mle"]
     assert "numpy.allclose" in tampered["flags"] and "Colab" in colab["repaired"]
+
+
+def test_export_to_canvas_from_the_gradebook(graded, tmp_path):
+    """``make export LMS=canvas``: the gradebook's totals per student land in the roster's rows."""
+    course, expected, _, _ = graded
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Student,ID,SIS User ID,SIS Login ID,Section\n    Points Possible,,,,\n"
+                      '"Reference, Rita",1,S1,reference,A\n"Blank, Bo",2,S2,blank,A\n"Absent, Al",3,S3,absent,A\n')
+    env = dict(os.environ, COURSE_ROOT=str(course))
+    env.pop("COURSE_STATE", None)
+    done = subprocess.run([sys.executable, "-m", "autograder.export", "--lms", "canvas", "--roster", str(roster)],
+                          env=env, capture_output=True, text=True, check=False, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with (course / "grading" / "export" / "canvas-import.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    by_login = {r["SIS Login ID"]: r for r in rows}
+    assert set(by_login) == {"", "reference", "blank", "absent"}  # "" is the Points Possible row
+    for assignment in graded_assignments():
+        # autograded and manual points together: nothing is graded by hand here, so the autograded points
+        assert float(by_login["reference"][assignment]) == pytest.approx(expected[("reference", assignment)])
+        assert float(by_login["blank"][assignment]) == 0 and by_login["absent"][assignment] == ""
+    assert "in the roster, nothing graded here: Absent, Al" in done.stdout
+    assert "graded here, not in the roster: colab" in done.stdout
