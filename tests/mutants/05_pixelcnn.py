@@ -6,6 +6,13 @@ and the earlier answer cells (causal_mask, MaskedConv2d).
 
 WRONG = {
     "causal_mask": {
+        "lower_triangle_instead_of_raster_order": '''
+def causal_mask(kernel_size, mask_type):
+    if kernel_size % 2 == 0 or mask_type not in ("A", "B"):
+        raise ValueError("bad arguments")
+    mask = torch.ones(kernel_size, kernel_size).tril(-1 if mask_type == "A" else 0)
+    return mask
+''',
         "A_and_B_swapped": '''
 def causal_mask(kernel_size, mask_type):
     if kernel_size % 2 == 0 or mask_type not in ("A", "B"):
@@ -213,6 +220,10 @@ class PixelCNN(nn.Module):
 ''',
     },
     "bernoulli_nll": {
+        "arguments_swapped_in_bce": '''
+def bernoulli_nll(logits, x):
+    return F.binary_cross_entropy_with_logits(x, logits, reduction="sum") / x.shape[0]
+''',
         "mean_over_pixels": '''
 def bernoulli_nll(logits, x):
     return F.binary_cross_entropy_with_logits(logits, x)
@@ -236,6 +247,12 @@ def bernoulli_nll(logits, x):
 ''',
     },
     "receptive_field": {
+        "one_input_of_zeros": '''
+def receptive_field(model, image_shape, pixel):
+    x = torch.zeros(1, 1, *image_shape, requires_grad=True)
+    model(x)[:, :, pixel[0], pixel[1]].sum().backward()
+    return x.grad[0, 0] != 0
+''',
         "transposed": '''
 def receptive_field(model, image_shape, pixel):
     x = torch.rand(4, 1, *image_shape, requires_grad=True)
@@ -271,6 +288,17 @@ def receptive_field(model, image_shape, pixel):
 ''',
     },
     "sample": {
+        "logit_used_as_probability": '''
+def sample(model, n, image_shape, generator=None):
+    height, width = image_shape
+    x = torch.zeros(n, 1, height, width)
+    with torch.no_grad():
+        for row in range(height):
+            for col in range(width):
+                probs = model(x)[:, 0, row, col].clamp(0, 1)
+                x[:, 0, row, col] = torch.bernoulli(probs, generator=generator)
+    return x
+''',
         "one_parallel_pass": '''
 def sample(model, n, image_shape, generator=None):
     with torch.no_grad():
@@ -448,6 +476,17 @@ class GatedPixelCNN(nn.Module):
 
 RIGHT = {
     "causal_mask": {
+        "flat_raster_index_then_reshape": '''
+def causal_mask(kernel_size, mask_type):
+    if not isinstance(kernel_size, int) or kernel_size < 1 or kernel_size % 2 == 0:
+        raise ValueError("kernel_size must be an odd positive int")
+    if mask_type not in ("A", "B"):
+        raise ValueError("mask_type must be 'A' or 'B'")
+    n = kernel_size * kernel_size
+    flat = torch.zeros(n)
+    flat[: n // 2 + (1 if mask_type == "B" else 0)] = 1
+    return flat.reshape(kernel_size, kernel_size)
+''',
         "raster_index_comparison": '''
 def causal_mask(kernel_size, mask_type):
     if not (kernel_size >= 1 and kernel_size % 2 == 1):
@@ -471,6 +510,36 @@ def causal_mask(kernel_size, mask_type):
 ''',
     },
     "MaskedConv2d": {
+        "builds_its_own_mask_with_loops_no_value_error": '''
+class MaskedConv2d(nn.Conv2d):
+    def __init__(self, in_channels, out_channels, kernel_size, mask_type, **conv_kwargs):
+        super().__init__(in_channels, out_channels, kernel_size, padding=kernel_size // 2, **conv_kwargs)
+        k = kernel_size
+        mask = torch.zeros(out_channels, in_channels, k, k)
+        for a in range(k):
+            for b in range(k):
+                if a < k // 2 or (a == k // 2 and (b < k // 2 or (b == k // 2 and mask_type == "B"))):
+                    mask[:, :, a, b] = 1.0
+        self.register_buffer("kernel_mask", mask)
+
+    def forward(self, x):
+        return self._conv_forward(x, self.weight * self.kernel_mask, self.bias)
+''',
+        "parametrization_of_the_weight": '''
+class _Mask(nn.Module):
+    def __init__(self, mask):
+        super().__init__()
+        self.register_buffer("mask", mask)
+
+    def forward(self, weight):
+        return weight * self.mask
+
+
+class MaskedConv2d(nn.Conv2d):
+    def __init__(self, in_channels, out_channels, kernel_size, mask_type, **conv_kwargs):
+        super().__init__(in_channels, out_channels, kernel_size, padding="same", **conv_kwargs)
+        torch.nn.utils.parametrize.register_parametrization(self, "weight", _Mask(causal_mask(kernel_size, mask_type)))
+''',
         "masks_the_weight_in_place_every_forward": '''
 class MaskedConv2d(nn.Conv2d):
     def __init__(self, in_channels, out_channels, kernel_size, mask_type, **conv_kwargs):
@@ -484,6 +553,21 @@ class MaskedConv2d(nn.Conv2d):
 ''',
     },
     "PixelCNN": {
+        "plain_loop_over_a_module_list_float32": '''
+class PixelCNN(nn.Module):
+    def __init__(self, n_layers=4, hidden_channels=32, kernel_size=7):
+        super().__init__()
+        sizes = [1] + [hidden_channels] * n_layers
+        self.convs = nn.ModuleList(
+            MaskedConv2d(sizes[i], sizes[i + 1], kernel_size if i == 0 else 3, "A" if i == 0 else "B")
+            for i in range(n_layers))
+        self.out = nn.Conv2d(hidden_channels, 1, 1)
+
+    def forward(self, x):
+        for conv in self.convs:
+            x = F.relu(conv(x))
+        return self.out(x)
+''',
         "module_list_with_residuals": '''
 class PixelCNN(nn.Module):
     def __init__(self, n_layers=4, hidden_channels=32, kernel_size=7):
@@ -503,6 +587,13 @@ class PixelCNN(nn.Module):
 ''',
     },
     "bernoulli_nll": {
+        "float64_logsigmoid_loop_over_images": '''
+def bernoulli_nll(logits, x):
+    total = 0.0
+    for l, t in zip(logits.double(), x.double()):
+        total = total - (t * F.logsigmoid(l) + (1 - t) * F.logsigmoid(-l)).sum()
+    return total / len(x)
+''',
         "softplus_form": '''
 def bernoulli_nll(logits, x):
     per_pixel = F.softplus(logits) - x * logits
@@ -515,6 +606,17 @@ def bernoulli_nll(logits, x):
 ''',
     },
     "receptive_field": {
+        "one_backward_per_random_input_float64": '''
+def receptive_field(model, image_shape, pixel):
+    field = torch.zeros(*image_shape, dtype=torch.bool)
+    for seed in range(4):
+        g = torch.Generator().manual_seed(seed)
+        x = torch.rand(1, 1, *image_shape, generator=g).requires_grad_(True)
+        out = model(x)
+        grad, = torch.autograd.grad(out[0, :, pixel[0], pixel[1]].sum(), x)
+        field |= grad[0, 0] != 0
+    return field
+''',
         "jacobian_of_a_normal_input": '''
 def receptive_field(model, image_shape, pixel):
     height, width = image_shape
@@ -527,6 +629,17 @@ def receptive_field(model, image_shape, pixel):
 ''',
     },
     "sample": {
+        "float64_uniforms_flat_index_loop": '''
+def sample(model, n, image_shape, generator=None):
+    height, width = image_shape
+    x = torch.zeros(n, 1, height, width)
+    with torch.no_grad():
+        for index in range(height * width):
+            row, col = index // width, index % width
+            p = torch.sigmoid(model(x)[:, 0, row, col].double())
+            x[:, 0, row, col] = (torch.rand(n, generator=generator, dtype=torch.float64) < p).float()
+    return x
+''',
         "uniforms_compared_with_probabilities": '''
 def sample(model, n, image_shape, generator=None):
     h, w = image_shape
