@@ -40,6 +40,7 @@ SLOWEST = 5
 """How many of the slowest hand-ins each assignment lists."""
 MISTAKE_PREFIX = "Likely mistake: "
 """The line of a failed check that names the mistake (``helpers.checks.MISTAKE_PREFIX``)."""
+NOT_ATTEMPTED = "not attempted: the stub still raises NotImplementedError"
 GRADED = ("graded", "timed out")
 """``report.csv`` statuses of hand-ins that the gradebook holds scores for."""
 _NUMBER = re.compile(r"(?<![A-Za-z_])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
@@ -157,16 +158,18 @@ def tests_by_function(nb: nbformat.NotebookNode) -> dict[str, str]:
 def mistake_key(ename: str, evalue: str) -> tuple[str, bool]:
     """How a failed test's error is grouped: (the named mistake, True), or (its first line masked, False).
 
-    The phrase of a ``Likely mistake: <phrase>.`` line names the mistake; without one the first line of
+    A stub still in place (``NotImplementedError``, raised or reported by ``helpers.checks.check_call``) is
+    :data:`NOT_ATTEMPTED`, not a mistake to re-teach. The phrase of a ``Likely mistake: <phrase>.`` line names
+    the mistake; without one the first line of
     the message stands for it, each number in it replaced by ``#`` (so the same check failing with other
     values groups together), a trailing ``Hint:`` cut off.
     """
+    first = next((ln.strip() for ln in str(evalue).splitlines() if ln.strip()), "")
+    if ename == "NotImplementedError" or "raised NotImplementedError" in first:
+        return NOT_ATTEMPTED, False
     for line in str(evalue).splitlines():
         if line.startswith(MISTAKE_PREFIX):
             return line[len(MISTAKE_PREFIX):].strip().rstrip("."), True
-    if ename == "NotImplementedError":
-        return "not attempted: the stub still raises NotImplementedError", False
-    first = next((ln.strip() for ln in str(evalue).splitlines() if ln.strip()), "")
     first = first.split(" Hint:")[0].strip()
     masked = _NUMBER.sub("#", first)
     masked = masked if len(masked) <= 160 else masked[:157] + "..."
@@ -410,8 +413,9 @@ def render_markdown(report: ClassReport) -> str:
             out += ["### Per graded function", "", "| function | points | passed | mistakes, most made first |",
                     "| --- | ---: | ---: | --- |"]
             for f in a.functions:
-                mistakes = "<br>".join(f"{len(m.students)} of {n}: {_md_cell(m.key)}"
-                                       + ("" if m.named else " *(unnamed)*") for m in f.mistakes) or "-"
+                mistakes = "<br>".join(
+                    f"{len(m.students)} of {n}: {_md_cell(m.key)}"
+                    + ("" if m.named or m.key == NOT_ATTEMPTED else " *(unnamed)*") for m in f.mistakes) or "-"
                 out.append(f"| `{f.name}` | {_pts(f.points)} | {len(f.passed)} of {n} ({_pct(len(f.passed), n)}) | "
                            f"{mistakes} |")
             out.append("")
@@ -494,7 +498,7 @@ def render_html(report: ClassReport) -> str:
                 share = len(f.passed) / n
                 mistakes = "".join(
                     f"<li><b>{len(m.students)} of {n}</b>: "
-                    + (e(m.key) if m.named else f"<span class='unnamed'>{e(m.key)}</span>")
+                    + (e(m.key) if m.named or m.key == NOT_ATTEMPTED else f"<span class='unnamed'>{e(m.key)}</span>")
                     + f"<details><summary>hand-ins</summary>{e(', '.join(m.students))}"
                     + (f"<pre>{e(m.example)}</pre>" if m.example else "") + "</details></li>"
                     for m in f.mistakes)

@@ -32,7 +32,8 @@ import pytest
 from test_grading import graded  # noqa: F401 - the shared grading run (a fixture), for the last test
 
 from autograder import class_report
-from autograder.core import copy_course
+from autograder.core import copy_course, is_answer
+from autograder.release import blank_hand_in
 from harness import ROOT, load_mutants, nbgrader_meta, run_tests, source_notebook
 
 # nbgrader's gradebook warns (SQLAlchemy) when a submission is added; it does so in `nbgrader autograde` too
@@ -166,15 +167,17 @@ def wrong(function: str, index: int) -> tuple[str, dict[str, str]]:
 
 
 def class_of_20() -> list[tuple[str, dict[str, str], int]]:
-    """20 students: 4 with the reference answers, 16 with a WRONG mutant each (1 to 3 students a mutant)."""
+    """20 students: the reference answers, the blank notebook (its stubs), a WRONG mutant each (1 to 3 a mutant)."""
     functions = list(load_mutants(ASSIGNMENT).WRONG)
-    profiles = [("reference", {}, 4)]
+    stubs = {nbgrader_meta(c)["grade_id"]: c.source for c in blank_hand_in(ASSIGNMENT).cells if is_answer(c)}
+    profiles = [("reference", {}, 4), ("blank", stubs, 1)]
     for position, function in enumerate(functions):
         profiles.append((*wrong(function, 0), 1 + position % 3))
     profiles.append((*wrong(functions[0], 1), 3))
     profiles.append((*wrong(functions[1], 1), 1))
     size = sum(count for *_, count in profiles)
     profiles[0] = ("reference", {}, 4 + 20 - size)
+    assert profiles[0][2] >= 2
     return profiles
 
 
@@ -200,6 +203,9 @@ def expected_mistakes(truth: dict, function_tests: dict[str, list[str]]) -> tupl
             failed = [t for t in tests if t in facts["messages"]]
             if failed:
                 ename, evalue = facts["messages"][failed[0]]
+                if facts["label"] == "blank":  # every function of the blank notebook is a stub
+                    found[function][class_report.NOT_ATTEMPTED] += 1
+                    continue
                 phrase = likely_mistake(evalue)
                 found[function][phrase or class_report.mistake_key(ename, evalue)[0]] += 1
                 if phrase:
@@ -236,7 +242,7 @@ def test_counts_equal_the_mutants_given(made_up_class):
         for m in function.mistakes:
             assert f"{len(m.students)} of 20: {class_report._md_cell(m.key)}" in markdown
     for student, facts in truth.items():  # every wrong student lost points in the function it got wrong
-        if facts["label"] != "reference":
+        if facts["label"] not in ("reference", "blank"):
             function = facts["label"].split(":")[0]
             assert student not in next(f for f in a.functions if f.name == function).passed, facts["label"]
     # re-teach first: the named mistakes, most made first
@@ -278,7 +284,9 @@ def test_a_named_mistake_groups_messages_that_differ():
     assert named == other == ("natural log instead of log base 2", True)
     unnamed = class_report.mistake_key("AssertionError", "f(3): expected 1.5, got -2e-3. Hint: look at the sign")
     assert unnamed == ("AssertionError: f(#): expected #, got #.", False)
-    assert class_report.mistake_key("NotImplementedError", "")[0].startswith("not attempted")
+    assert class_report.mistake_key("NotImplementedError", "")[0] == class_report.NOT_ATTEMPTED
+    stub = ("calling entropy([0.5, 0.5]) raised NotImplementedError.\nLikely mistake: entropy is not written yet.")
+    assert class_report.mistake_key("AssertionError", stub) == (class_report.NOT_ATTEMPTED, False)
 
 
 def test_one_hand_in(tmp_path):
@@ -388,7 +396,7 @@ def test_the_report_of_a_real_grading_run(request):
             assert blank.key.startswith("not attempted"), (function.name, blank.key)
         flagged = {r.student for r in a.rows if r.needs_a_look}
         assert {"colab", "tamper", "edited", "crash", "faults", "garbage", "empty"} <= flagged
-        assert not flagged & {"reference", "noisy", "blank"}
+        assert not flagged & {"reference", "blank"}
         for student in ("tamper", "garbage"):
             assert f"`{student}` (report.csv line {lines[(student, a.name)]})" in markdown
         assert len(a.graded) == sum(r.status in class_report.GRADED for r in a.rows)
