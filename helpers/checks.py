@@ -436,6 +436,8 @@ def check_type(
                 mistake = "a NumPy array returned instead of a Python number"
             elif isinstance(got, np.generic):
                 mistake = "a NumPy scalar returned instead of a Python number"
+        elif np.ndarray in wanted and isinstance(got, torch.Tensor):
+            mistake = "a torch tensor returned instead of a NumPy array"
         elif tuple in wanted and isinstance(got, (list, np.ndarray, torch.Tensor)):
             kind = {list: "a list", np.ndarray: "a NumPy array"}.get(type(got), "a torch tensor")
             mistake = f"{kind} returned instead of a tuple"

@@ -531,3 +531,109 @@ def sample_naive_bayes(theta, label, n, rng):
 ''',
     },
 }
+
+
+# Added for issue 13: more mistakes a student makes, and right answers written differently.
+WRONG["reverse_kl"]["detach_then_reparameterise"] = """
+def reverse_kl(mu, log_sigma, log_p, n_samples, generator=None):
+    eps = torch.randn(n_samples, generator=generator, dtype=mu.dtype)
+    sigma = torch.exp(log_sigma)
+    z = (mu + sigma * eps).detach()
+    log_q = -0.5 * ((z - mu) / sigma) ** 2 - log_sigma - 0.5 * math.log(2 * math.pi)
+    return (log_q - log_p(z)).mean()
+"""
+WRONG["reverse_kl"]["forward_kl_by_mistake"] = """
+def reverse_kl(mu, log_sigma, log_p, n_samples, generator=None):
+    eps = torch.randn(n_samples, generator=generator, dtype=mu.dtype)
+    sigma = torch.exp(log_sigma)
+    z = mu + sigma * eps
+    log_q = -0.5 * ((z - mu) / sigma) ** 2 - log_sigma - 0.5 * math.log(2 * math.pi)
+    return (torch.exp(log_p(z) - log_q) * (log_p(z) - log_q)).mean()
+"""
+WRONG["sample_naive_bayes"]["other_class"] = """
+def sample_naive_bayes(theta, label, n, rng):
+    theta = np.asarray(theta, dtype=float)
+    return (rng.random((n, theta.shape[1])) < theta[(label + 1) % len(theta)]).astype(np.uint8)
+"""
+WRONG["fit_forward_kl"]["returns_variance_and_ddof1"] = """
+def fit_forward_kl(samples):
+    samples = np.asarray(samples, dtype=float)
+    return float(samples.mean()), float(samples.var(ddof=1))
+"""
+WRONG["average_nll"]["clip_then_log"] = """
+def average_nll(probs, x):
+    probs = np.clip(np.asarray(probs, dtype=float), 1e-12, 1.0)
+    return float(-np.mean(np.log(probs[np.asarray(x, dtype=int)])))
+"""
+WRONG["fit_bernoulli_naive_bayes"]["prior_from_alpha_smoothed_counts"] = """
+def fit_bernoulli_naive_bayes(x, y, n_classes, alpha=1.0):
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=np.int64)
+    n_k = np.bincount(y, minlength=n_classes).astype(float)
+    ones = np.stack([x[y == k].sum(0) for k in range(n_classes)])
+    log_prior = np.log((n_k + alpha) / (len(y) + n_classes * alpha))
+    return log_prior, (ones + alpha) / (n_k[:, None] + 2 * alpha)
+"""
+WRONG["mixture_log_prob"]["weights_not_logged"] = """
+def mixture_log_prob(x, weights, means, stds):
+    x = torch.as_tensor(x)
+    weights, means, stds = (torch.as_tensor(v, dtype=x.dtype) for v in (weights, means, stds))
+    z = (x[..., None] - means) / stds
+    log_components = -0.5 * z**2 - torch.log(stds) - 0.5 * math.log(2 * math.pi)
+    return torch.logsumexp(weights + log_components, dim=-1)
+"""
+WRONG["histogram_mle"]["bins_from_the_data"] = """
+def histogram_mle(x, n_bins):
+    x = np.asarray(x, dtype=np.int64)
+    return np.bincount(x) / len(x)
+"""
+
+RIGHT["histogram_mle"]["python_loop"] = """
+def histogram_mle(x, n_bins):
+    counts = [0] * n_bins
+    values = list(np.asarray(x).ravel())
+    for v in values:
+        counts[int(v)] += 1
+    return np.array([c / len(values) for c in counts])
+"""
+RIGHT["average_nll"]["torch_float32"] = """
+def average_nll(probs, x):
+    p = torch.as_tensor(np.asarray(probs, dtype=float), dtype=torch.float32)
+    idx = torch.as_tensor(np.asarray(x), dtype=torch.long)
+    return float(-torch.log(p[idx]).mean())
+"""
+RIGHT["fit_forward_kl"]["torch_float32"] = """
+def fit_forward_kl(samples):
+    t = torch.as_tensor(np.asarray(samples, dtype=float), dtype=torch.float32)
+    mu = t.mean()
+    return mu.item(), torch.sqrt(((t - mu) ** 2).mean()).item()
+"""
+RIGHT["reverse_kl"]["float32_eps_promoted"] = """
+def reverse_kl(mu, log_sigma, log_p, n_samples, generator=None):
+    eps = torch.randn(n_samples, generator=generator)
+    z = mu + torch.exp(log_sigma) * eps
+    log_q = torch.distributions.Normal(mu, torch.exp(log_sigma)).log_prob(z)
+    return torch.mean(log_q - log_p(z))
+"""
+RIGHT["sample_naive_bayes"]["per_pixel_loop"] = """
+def sample_naive_bayes(theta, label, n, rng):
+    theta = np.asarray(theta, dtype=float)
+    out = np.zeros((n, theta.shape[1]), dtype=np.int64)
+    u = rng.random((n, theta.shape[1]))
+    for i in range(n):
+        for d in range(theta.shape[1]):
+            out[i, d] = 1 if u[i, d] < theta[label, d] else 0
+    return out
+"""
+RIGHT["naive_bayes_log_joint"]["matmul_with_safe_logs"] = """
+def naive_bayes_log_joint(x, log_prior, theta):
+    x = np.asarray(x, dtype=float)
+    theta = np.asarray(theta, dtype=float)
+    with np.errstate(divide="ignore"):
+        log_on, log_off = np.log(theta), np.log1p(-theta)
+    on = np.where(np.isneginf(log_on), 0.0, log_on)
+    off = np.where(np.isneginf(log_off), 0.0, log_off)
+    out = np.asarray(log_prior, dtype=float)[None, :] + x @ on.T + (1 - x) @ off.T
+    impossible = (x @ np.isneginf(log_on).T + (1 - x) @ np.isneginf(log_off).T) > 0
+    return np.where(impossible, -np.inf, out)
+"""
