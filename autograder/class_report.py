@@ -158,14 +158,18 @@ def tests_by_function(nb: nbformat.NotebookNode) -> dict[str, str]:
 def mistake_key(ename: str, evalue: str) -> tuple[str, bool]:
     """How a failed test's error is grouped: (the named mistake, True), or (its first line masked, False).
 
-    A stub still in place (``NotImplementedError``, raised or reported by ``helpers.checks.check_call``) is
+    A stub still in place (``NotImplementedError``, raised, reported by ``check_call`` or by ``check_prerequisite``) is
     :data:`NOT_ATTEMPTED`, not a mistake to re-teach. The phrase of a ``Likely mistake: <phrase>.`` line names
     the mistake; without one the first line of
     the message stands for it, each number in it replaced by ``#`` (so the same check failing with other
     values groups together), a trailing ``Hint:`` cut off.
     """
     first = next((ln.strip() for ln in str(evalue).splitlines() if ln.strip()), "")
-    if ename == "NotImplementedError" or "raised NotImplementedError" in first:
+    # check_call: "calling f(...) raised NotImplementedError"; check_prerequisite: "... needs g (above), which fails:
+    # NotImplementedError" (the earlier stub, not a mistake in this function).
+    if ename == "NotImplementedError" or any(
+        f"{word} NotImplementedError" in first for word in ("raised", "which fails:")
+    ):
         return NOT_ATTEMPTED, False
     for line in str(evalue).splitlines():
         if line.startswith(MISTAKE_PREFIX):

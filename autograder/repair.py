@@ -146,14 +146,18 @@ def repair(text: str, released: NotebookNode, others: dict[str, NotebookNode] | 
     matches = match_cells(nb, released)
     graded = [(i, c) for i, c in enumerate(released.cells) if is_nbgrader_cell(c)]
     answer_cells = [i for i, c in graded if is_answer(c)]
-    if answer_cells and not any(i in matches for i in answer_cells):
+    own = sum(i in matches for i in answer_cells)
+    if answer_cells and own < len(answer_cells):
+        # Another assignment's notebook may define a name of this one's answers (06 defines 05's causal_mask
+        # in a given cell): it is the wrong notebook when it holds more of another assignment's answer cells.
         for name, other in (others or {}).items():
-            other_matches = match_cells(nb, other)
-            if any(is_answer(other.cells[i]) for i in other_matches):
+            theirs = sum(is_answer(other.cells[i]) for i in match_cells(nb, other))
+            if theirs > own:
                 outcome.notebook, outcome.problem = None, f"wrong notebook: this is the notebook of {name}"
                 return outcome
-        outcome.notebook, outcome.problem = None, "none of this assignment's answer cells found"
-        return outcome
+        if not own:
+            outcome.notebook, outcome.problem = None, "none of this assignment's answer cells found"
+            return outcome
 
     no_metadata = not any(nbgrader_meta(c) for c in nb.cells)
     if no_metadata:

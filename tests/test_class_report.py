@@ -386,7 +386,10 @@ def test_the_report_of_a_real_grading_run(request):
     markdown = (state / class_report.MARKDOWN_NAME).read_text()
     report = class_report.collect(state, course)
     lines = {(r.student, r.assignment): r.line for r in report.rows}
+    assert {"golden_01_statistics"} < {a.name for a in report.assignments}
     for a in report.assignments:
+        if ("reference", a.name) not in expected:  # the golden hand-ins' frozen assignment: no made-up class
+            continue
         full = expected[("reference", a.name)]
         whole = {s for (s, name), points in expected.items() if name == a.name and points == full}
         assert whole >= {"reference", "colab", "noisy"}
