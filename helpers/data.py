@@ -74,15 +74,20 @@ class Digits:
     y_test: np.ndarray
 
 
-def load_digits() -> Digits:
-    """The UCI optical digits (1,797 images, 8x8), binarised at grey level 8; 1,500 train, 297 test."""
-    with data_path("digits8x8_binary.csv").open(newline="") as handle:
+def _read_digits(name: str) -> Digits:
+    """A digits file of ``data/`` (split, label, 64 pixels per row) as :class:`Digits`."""
+    with data_path(name).open(newline="") as handle:
         rows = list(csv.reader(handle))[1:]
     split = np.array([row[0] for row in rows])
     labels = np.array([int(row[1]) for row in rows], dtype=np.int64)
     pixels = np.array([[int(v) for v in row[2:]] for row in rows], dtype=np.uint8).reshape(-1, 8, 8)
     train, test = split == "train", split == "test"
     return Digits(pixels[train], labels[train], pixels[test], labels[test])
+
+
+def load_digits() -> Digits:
+    """The UCI optical digits (1,797 images, 8x8), binarised at grey level 8; 1,500 train, 297 test."""
+    return _read_digits("digits8x8_binary.csv")
 
 
 N_DIGIT_LEVELS = 17
@@ -96,10 +101,4 @@ def load_digit_levels() -> Digits:
     ``x_train`` and ``x_test`` are ``load_digits()``'s binary pixels, and the labels are the same.
     ``x_train`` [1500, 8, 8] and ``x_test`` [297, 8, 8]: uint8 levels in 0..16; ``y_*``: int64 labels 0..9.
     """
-    with data_path("digits8x8_levels.csv").open(newline="") as handle:
-        rows = list(csv.reader(handle))[1:]
-    split = np.array([row[0] for row in rows])
-    labels = np.array([int(row[1]) for row in rows], dtype=np.int64)
-    pixels = np.array([[int(v) for v in row[2:]] for row in rows], dtype=np.uint8).reshape(-1, 8, 8)
-    train, test = split == "train", split == "test"
-    return Digits(pixels[train], labels[train], pixels[test], labels[test])
+    return _read_digits("digits8x8_levels.csv")
