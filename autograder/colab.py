@@ -44,9 +44,12 @@ SETUP_TEMPLATE = '''\
 # Setup, part 1: on Google Colab, fetch the course's helpers and data (elsewhere this does nothing).
 # Written by `make release` from [tool.course] in pyproject.toml: the course at release {ref}.
 # COURSE_REPO, COURSE_REF and COURSE_DIR override the address, the release and the folder.
+import importlib
 import os
+import site
 import subprocess
 import sys
+import sysconfig
 
 if "google.colab" in sys.modules:
     course_repo = os.environ.get("COURSE_REPO", "{repository}")
@@ -60,8 +63,10 @@ if "google.colab" in sys.modules:
         # --no-deps: Colab's own torch and numpy stay as they are.
         pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation"]
         subprocess.run([*pip, "--disable-pip-version-check", "--root-user-action=ignore", "-e", course_dir], check=True)
-    if course_dir not in sys.path:
-        sys.path.insert(0, course_dir)
+    # The kernel started before the install: read site-packages' .pth files again, as Python does at start-up,
+    # so that the editable install is importable without a restart.
+    site.addsitedir(sysconfig.get_path("purelib"))
+    importlib.invalidate_caches()
     os.environ["COURSE_DATA_DIR"] = os.path.join(course_dir, "data")
     print(f"The course at {{course_ref}} from {{course_repo}} is in {{course_dir}}.")'''
 """The first code cell; ``{repository}`` and ``{ref}`` come from ``[tool.course]``."""
