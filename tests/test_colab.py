@@ -36,6 +36,7 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
+from nbclient.util import run_sync
 
 from autograder.release import blank_hand_in, reference_hand_in
 from harness import ROOT, assignments, graded_assignments, nbgrader_meta
@@ -215,7 +216,11 @@ def test_notebook_runs_in_colab(assignment, colab_base, tmp_path):
     km = AsyncKernelManager(kernel_name="colab", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernels)]))
     client = NotebookClient(nb, km=km, timeout=600, allow_errors=True, resources={"metadata": {"path": str(content)}})
     setup_time = time.perf_counter() - start
-    client.execute(env=env)
+    try:
+        client.execute(env=env)
+    finally:  # nbclient shuts down only the kernels it started itself, not one of a kernel manager given to it
+        if km.has_kernel:
+            run_sync(km.shutdown_kernel)(now=True)
     seconds = time.perf_counter() - start
     print(f"\n{assignment} in the Colab stand-in: {seconds:.1f} s (of which {setup_time:.1f} s preparing)")
 
