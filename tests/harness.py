@@ -61,6 +61,8 @@ class Outcome:
     #: test cells whose visible part (the code before ``### BEGIN HIDDEN TESTS``) failed: the whole
     #: message, what a student sees before handing in
     visible_failures: dict[str, str] = field(default_factory=dict)
+    #: the test cell at which a run with ``stop_at_visible_failure`` ended (``None``: it ran to the end)
+    stopped_at: str | None = None
 
     @property
     def score(self) -> float:
@@ -103,10 +105,14 @@ def _test_parts(source: str) -> list[tuple[str, bool]]:
     return [(head, True), ("\n" * head.count("\n") + marker + tail, False)]
 
 
-def run_tests(assignment: str, replacements: dict[str, str] | None = None) -> Outcome:
+def run_tests(assignment: str, replacements: dict[str, str] | None = None, *,
+              stop_at_visible_failure: bool = False) -> Outcome:
     """Run ``assignment``'s source notebook with answer cells replaced; return the test outcome.
 
-    ``replacements`` maps an answer cell's grade_id to the code that stands in its place.
+    ``replacements`` maps an answer cell's grade_id to the code that stands in its place. With
+    ``stop_at_visible_failure`` the run ends at the first test cell whose visible part fails (``stopped_at``
+    names it): what a WRONG answer must do is then settled (points lost, a visible check caught it), and the
+    cells after it, often the notebook's most expensive ones, need not run.
     """
     import matplotlib
     import torch
@@ -151,6 +157,9 @@ def run_tests(assignment: str, replacements: dict[str, str] | None = None) -> Ou
                 outcome.points[grade_id] = 0.0 if error else float(meta.get("points", 0))
                 if error:
                     outcome.failures[grade_id] = error
+                if stop_at_visible_failure and grade_id in outcome.visible_failures:
+                    outcome.stopped_at = grade_id
+                    break
         plt.close("all")
         torch.set_num_threads(threads)
     return outcome

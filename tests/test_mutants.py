@@ -121,15 +121,20 @@ def test_reference_scores_full_marks_in_process(assignment):
 
 @pytest.mark.parametrize(("assignment", "kind", "cell_id", "label", "source"), list(cases()))
 def test_mutant(assignment, kind, cell_id, label, source):
-    outcome = run_tests(assignment, {cell_id: source})
+    marked = kind == "WRONG" and label in hidden_only(load_mutants(assignment)).get(cell_id, {})
+    # A WRONG answer's verdict is settled at the first visible failure (its cell scores 0, a visible check caught
+    # it): the rest of the notebook need not run. RIGHT and hidden-only ones run to the end.
+    outcome = run_tests(assignment, {cell_id: source}, stop_at_visible_failure=kind == "WRONG" and not marked)
     caught_by = next(iter(outcome.visible_failures), "-")
     message = outcome.visible_failures.get(caught_by) or next(iter(outcome.failures.values()), "")
-    record(assignment, kind, cell_id, label, f"{outcome.score:g}/{outcome.max_score:g}", caught_by, message)
+    points = f"{outcome.score:g}/{outcome.max_score:g}"
+    if outcome.stopped_at:
+        points += f" (stopped at {outcome.stopped_at})"
+    record(assignment, kind, cell_id, label, points, caught_by, message)
     if kind == "RIGHT":
         assert outcome.score == outcome.max_score, f"a right {cell_id} ({label}) lost points: {outcome.failures}"
         return
     assert outcome.score < outcome.max_score, f"a wrong {cell_id} ({label}) got full marks"
-    marked = label in hidden_only(load_mutants(assignment)).get(cell_id, {})
     if marked:
         assert caught_by == "-", (
             f"{cell_id} ({label}) is marked HIDDEN_ONLY but the visible check of {caught_by} catches it: drop the mark")
