@@ -11,7 +11,11 @@ PORT ?= 8888
 LAB_ARGS ?=
 LAB_NOTEBOOK ?= notebooks/00_overview/00_overview.ipynb
 ASSIGNMENT ?=
-JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
+# make grade: JOBS groups of hand-ins at once (default: one more than the cores; with SCHEDULER, the workers'
+# threads); SANDBOX=off grades without bubblewrap (at your own risk); SCHEDULER=tcp://host:8786 grades on Dask.
+JOBS ?=
+SANDBOX ?=
+SCHEDULER ?=
 PYTEST_ARGS ?=
 STAMP := $(VENV)/.installed
 
@@ -25,7 +29,8 @@ help:
 	@echo "make collect   ASSIGNMENT=name FROM=zip-or-folder: an LMS download into $(STATE)/submitted/"
 	@echo "make export    LMS=canvas|moodle ROSTER=gradebook-export.csv: grades into the LMS's import file"
 	@echo "make bench     the benchmark: times, grading cost, model quality -> bench/report.md"
-	@echo "make grade     autograde $(STATE)/submitted/ (ASSIGNMENT=name for one, JOBS=$(JOBS), STATE=folder)"
+	@echo "make grade     autograde $(STATE)/submitted/ in sandboxes (ASSIGNMENT=name, JOBS=n, STATE=folder,"
+	@echo "               SANDBOX=off at your own risk, SCHEDULER=tcp://host:8786 on a Dask cluster)"
 	@echo "make student-dist  build/student-dist/ and .zip: only what students receive"
 
 setup: $(STAMP)
@@ -62,7 +67,8 @@ collect: setup
 	$(WITH_STATE) $(PY) -m autograder.collect $(ASSIGNMENT) "$(FROM)"
 
 grade: setup
-	$(WITH_STATE) $(PY) -m autograder.grade $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) --jobs $(JOBS)
+	$(WITH_STATE) $(PY) -m autograder.grade $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(JOBS),--jobs $(JOBS)) \
+		$(if $(SANDBOX),--sandbox $(SANDBOX)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 # Grades into the LMS: ROSTER is the gradebook export of Canvas or Moodle; see autograder/export.py.
 export: setup

@@ -85,6 +85,10 @@ class DaskExecutor(cf.Executor):
         return (f"Dask scheduler {self.address}: {len(workers)} workers, {threads} threads{note}. "
                 f"Dashboard: {self.client.dashboard_link}")
 
+    def slots(self) -> int:
+        """Jobs the cluster runs at once now: its workers' threads (at least 1)."""
+        return max(1, sum(w.get("nthreads", 0) for w in self._info()["workers"].values()))
+
     def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> cf.Future:
         outcome: cf.Future = cf.Future()
         future = self.client.submit(fn, *args, pure=False, retries=0, **kwargs)
@@ -135,6 +139,10 @@ class LocalExecutor(cf.ProcessPoolExecutor):
 
     def describe(self) -> str:
         return f"{self.jobs} local process{'es' if self.jobs > 1 else ''}"
+
+    def slots(self) -> int:
+        """Jobs it runs at once."""
+        return self.jobs
 
 
 def make_executor(scheduler: str | None = None, jobs: int = 1, timeout_s: float = 30.0) -> LocalExecutor | DaskExecutor:

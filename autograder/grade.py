@@ -9,14 +9,19 @@ state folder, :data:`autograder.core.STATE`, ``COURSE_STATE`` to put it elsewher
    gets its expected name, a notebook saved by Colab gets its nbgrader metadata back, edited or
    deleted test cells and changed metadata are flagged; a file that is not a notebook, or the wrong
    assignment's notebook, is reported and not graded. ``submitted/`` is never changed;
-3. each hand-in is autograded in its own ``nbgrader autograde`` process, several at once (``--jobs``),
-   so a broken hand-in (a crash, a dead kernel, an endless loop) cannot stop the others; the guard
-   cell (:mod:`autograder.safeguards`) restores replaced comparison functions and stops runaway cells;
+   The static screen (:mod:`autograder.screen`) flags answer code that reaches for the grader or the outside;
+3. the hand-ins are graded as grading jobs (:mod:`autograder.jobs`: each group of hand-ins of one assignment in a
+   scratch course of its own, with its own gradebook, data in and data out), several at once, on an executor
+   (:mod:`autograder.executor`): local processes (``--jobs``, the default) or the workers of a Dask cluster
+   (``--scheduler``). Each kernel runs under bubblewrap (:mod:`autograder.sandbox`; ``--sandbox off`` grades
+   unsandboxed) with the guard (:mod:`autograder.guard`, :mod:`autograder.safeguards`). Only this process
+   writes the course's gradebook: it merges the jobs' results one after another;
 4. feedback HTML without the hidden tests' code is made for each hand-in, ``nbgrader export`` writes
    ``grading/grades.csv`` (:mod:`autograder.export`), ``grading/report.csv`` says per hand-in what was
    repaired, flagged, timed out or failed, and a table is printed.
 
-Usage: ``python -m autograder.grade [--assignment A] [--jobs N]``. ``COURSE_ROOT`` points the pipeline
+Usage: ``python -m autograder.grade [--assignment A] [--jobs N] [--sandbox on|off] [--scheduler tcp://host:port]``
+(the environment variables ``SANDBOX`` and ``SCHEDULER`` give the defaults). ``COURSE_ROOT`` points the pipeline
 at another copy of the course (the tests use a scratch copy).
 """
 
@@ -26,9 +31,7 @@ import argparse
 import csv
 import hashlib
 import os
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,20 +49,30 @@ from autograder.core import (
     REPORT_CSV,
     ROOT,
     STAGED,
+    STATE,
     SUBMITTED,
     assignments,
     db_url,
     generate_assignment,
-    nbgrader,
     source_path,
 )
+from autograder.executor import JobFailure, make_executor, run_jobs
 from autograder.export import export_grades, gradebook_scores
+from autograder.jobs import GradingJob, JobResult, grade_job, merge_result, template_gradebook
 from autograder.repair import repair
-from autograder.safeguards import EXIT_MARK, RESTORED_MARK, SYS_EXIT_MARK, TIMEOUT_MARK
+from autograder.sandbox import sandbox_problem
+from autograder.screen import screen_notebook
 
-HAND_IN_TIMEOUT_S = 1200
 # Seconds a cell may run (and a quarter of it once a cell was stopped); 0: the configuration's 60 s and 15 s.
 CELL_LIMIT = int(os.environ.get("COURSE_CELL_LIMIT", "0"))
+SCREEN_SHOWN = 8
+"""Findings of the static screen (:mod:`autograder.screen`) named in a report row; the rest are counted."""
+NO_SANDBOX = """Grading refused: hand-ins are untrusted code, and no sandbox can be had on this machine:
+  {problem}.
+Install bubblewrap (Debian/Ubuntu: `sudo apt install bubblewrap`) on Linux with user namespaces on
+(`sysctl kernel.unprivileged_userns_clone=1` where it is off), or grade inside a container (README, "Grading
+safely"). To grade without a sandbox, at your own risk (a hand-in then runs with your rights, next to the
+gradebook): `make grade SANDBOX=off` (or `python -m autograder.grade --sandbox off`)."""
 
 
 @dataclass
@@ -159,6 +172,11 @@ def stage(
     if outcome.notebook is None:
         hand_in.status, hand_in.detail = "not graded", outcome.problem or "cannot be graded"
         return False
+    findings = screen_notebook(outcome.notebook, releases[hand_in.assignment])
+    if findings:
+        shown = ", ".join(str(f) for f in findings[:SCREEN_SHOWN])  # "; " separates the report's flags
+        more = f", and {len(findings) - SCREEN_SHOWN} more" if len(findings) > SCREEN_SHOWN else ""
+        hand_in.flags.append(f"screen: {shown}{more}")
     target.mkdir(parents=True)
     nbformat.write(outcome.notebook, target / expected)
     if (source / "timestamp.txt").is_file():
@@ -166,102 +184,89 @@ def stage(
     return True
 
 
-def _errors_in(log: str) -> str:
-    lines = [ln.strip() for ln in log.splitlines() if re.search(r"Error|error|Exception", ln)]
-    return (lines[-1] if lines else "nbgrader autograde failed")[:200]
+def _templates(names: list[str]) -> dict[str, bytes]:
+    """Each assignment's gradebook template (see :func:`autograder.jobs.template_gradebook`), cached in
+    ``registered/`` beside the release, with the source's sha256."""
+    templates: dict[str, bytes] = {}
+    stale = []
+    for name in names:
+        digest = hashlib.sha256(source_path(name).read_bytes()).hexdigest()
+        cached, marker = REGISTERED / f"{name}.gradebook.db", REGISTERED / f"{name}.gradebook.sha256"
+        if cached.is_file() and marker.is_file() and marker.read_text() == digest:
+            templates[name] = cached.read_bytes()
+        else:
+            stale.append((name, digest))
+    with ThreadPoolExecutor(max_workers=max(1, min(len(stale), os.cpu_count() or 1))) as pool:
+        made = list(pool.map(lambda item: template_gradebook(item[0], source_path(item[0]))[0], stale))
+    REGISTERED.mkdir(parents=True, exist_ok=True)
+    for (name, digest), data in zip(stale, made, strict=True):
+        (REGISTERED / f"{name}.gradebook.db").write_bytes(data)
+        (REGISTERED / f"{name}.gradebook.sha256").write_text(digest)
+        templates[name] = data
+    return templates
 
 
-def inspect_graded(hand_in: HandIn) -> None:
-    """Read the autograded notebook for the guard's marks: replaced functions, runaway cells, exits."""
-    path = AUTOGRADED / hand_in.student / hand_in.assignment / f"{hand_in.assignment}.ipynb"
-    if not path.is_file():
-        return
-    graded = nbformat.read(path, as_version=4)
-    text = "\n".join(  # the outputs only: the guard cell's own source holds the marks too
-        str(output.get("text", "")) + str(output.get("evalue", "")) + str(output.get("ename", ""))
-        for cell in graded.cells if cell.cell_type == "code" for output in cell.get("outputs", [])
-    )
-    restored = sorted(set(re.findall(re.escape(RESTORED_MARK) + r" ([^\n]+)", text)))
-    if restored:
-        hand_in.flags.append("replaced comparison functions (restored before the tests): " + "; ".join(restored))
-    if TIMEOUT_MARK in text:
-        hand_in.flags.append(f"{text.count(TIMEOUT_MARK)} cell(s) stopped after running too long")
-        hand_in.status = "timed out"
-    if EXIT_MARK in text:
-        hand_in.flags.append("os._exit() called (the kernel was kept alive)")
-    if "DeadKernelError" in text:
-        hand_in.flags.append("the kernel died; only the cells that finished were graded")
-    if SYS_EXIT_MARK in text:
-        hand_in.flags.append("sys.exit() called (the cell failed, the kernel went on)")
-
-
-def _autograded_path(hand_in: HandIn) -> Path:
-    return AUTOGRADED / hand_in.student / hand_in.assignment / f"{hand_in.assignment}.ipynb"
-
-
-def _student_options(group: list[HandIn], everyone: list[str]) -> list[str]:
-    """nbgrader options that select exactly the students of ``group``."""
-    if len(group) == 1:
-        return ["--student", group[0].student]
-    others = sorted(set(everyone) - {h.student for h in group})
-    return [f"--CourseDirectory.student_id_exclude={','.join(others)}"] if others else []
-
-
-def grade_group(group: list[HandIn], everyone: list[str], threads: int) -> list[HandIn]:
-    """Autograde and make feedback for hand-ins of one assignment in one ``nbgrader`` process each.
-
-    One process serves the whole group, so nbgrader starts once; a hand-in that breaks is still
-    contained by the guard cell and the dead-kernel-proof executor. Hand-ins that the group's
-    process did not grade (it crashed or hung) are graded again one by one.
-    """
-    assignment = group[0].assignment
-    options = _student_options(group, everyone)
-    limits = [f"--InsertGuard.cell_limit={CELL_LIMIT}",
-              f"--InsertGuard.cell_limit_after_timeout={max(1, min(15, CELL_LIMIT // 4))}"] if CELL_LIMIT else []
-    env = {"OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)}
-    start = time.time()
-    for h in group:
-        _autograded_path(h).unlink(missing_ok=True)
-    try:
-        done = nbgrader("autograde", assignment, "--force", *options, *limits,
-                        timeout=HAND_IN_TIMEOUT_S * len(group), env=env)
-        log = done.stdout + done.stderr
-    except subprocess.TimeoutExpired:
-        log = f"grading took over {HAND_IN_TIMEOUT_S * len(group)} s"
-    finished = sorted((p.stat().st_mtime, h) for h in group if (p := _autograded_path(h)).is_file())
-    previous = start
-    for mtime, h in finished:  # nbgrader grades one after another: time between finished notebooks
-        h.status, h.seconds, previous = "graded", mtime - previous, mtime
-        inspect_graded(h)
-    missing = [h for h in group if h.status == "pending"]
-    if missing and len(group) > 1:
-        for h in missing:
-            grade_group([h], everyone, threads)
-    elif missing:
-        missing[0].status, missing[0].detail = "failed", _errors_in(log)
-        missing[0].seconds = time.time() - start
-    graded = [h for h in group if h.status != "failed"]
-    if graded:
-        feedback = nbgrader("generate_feedback", assignment, "--force", *_student_options(graded, everyone), env=env)
-        if feedback.returncode != 0:
-            for h in graded:
-                if not (FEEDBACK / h.student / assignment).is_dir():
-                    h.flags.append("no feedback generated")
-    return group
-
-
-def grade_all(ready: list[HandIn], jobs: int) -> None:
-    """Grade the staged hand-ins in ``jobs`` groups at once (each assignment split round-robin)."""
-    groups: list[list[HandIn]] = []
+def make_jobs(ready: list[HandIn], groups_per_assignment: int, templates: dict[str, bytes], *,
+              sandbox: bool = True, threads: int = 1) -> list[tuple[GradingJob, list[HandIn]]]:
+    """The grading jobs for the staged hand-ins, each with its hand-ins: each assignment's hand-ins split
+    round-robin into ``groups_per_assignment`` groups; ``threads`` OMP/MKL threads per kernel."""
+    jobs = []
     for assignment in sorted({h.assignment for h in ready}):
         mine = [h for h in ready if h.assignment == assignment]
-        groups += [g for g in (mine[i::jobs] for i in range(jobs)) if g]
-    threads = 1 if jobs > 1 else max(1, os.cpu_count() or 1)
-    staged_students = {
-        a: sorted(p.name for p in STAGED.iterdir() if (p / a).is_dir()) for a in {h.assignment for h in ready}
-    }
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        list(pool.map(lambda g: grade_group(g, staged_students[g[0].assignment], threads), groups))
+        for group in (mine[i::groups_per_assignment] for i in range(groups_per_assignment)):
+            if not group:
+                continue
+            folders = {h.student: STAGED / h.student / assignment for h in group}
+            jobs.append((GradingJob(
+                assignment, templates[assignment],
+                {s: (f / f"{assignment}.ipynb").read_text() for s, f in folders.items()},
+                {s: (f / "timestamp.txt").read_text() for s, f in folders.items() if (f / "timestamp.txt").is_file()},
+                cell_limit=CELL_LIMIT, threads=threads, sandbox=sandbox,
+            ), group))
+    return jobs
+
+
+def absorb(result: JobResult, by_key: dict[tuple[str, str], HandIn]) -> None:
+    """Merge one job result into the course's gradebook and files, and into its hand-in's report row."""
+    merge_result(result, db_url(), STATE)
+    h = by_key[(result.student, result.assignment)]
+    h.status, h.detail, h.seconds = result.status, result.detail or h.detail, result.seconds
+    h.flags += result.flags
+
+
+def grade_all(ready: list[HandIn], jobs: int | None = None, *, sandbox: bool = True,
+              scheduler: str | None = None) -> None:
+    """Grade the staged hand-ins as grading jobs on an executor, and merge their results here.
+
+    Locally (no ``scheduler``) ``jobs`` processes (default: one more than the cores) each grade one group of
+    hand-ins at a time; with ``scheduler`` (a Dask scheduler's address) the jobs go to its workers, in as many
+    groups per assignment as ``jobs`` or, by default, as the workers have threads. Each job runs in a scratch
+    course of its own (:func:`autograder.jobs.grade_job`); this process alone merges the results into the
+    gradebook, one after another, as they arrive. A job that fails (its process or worker died every time it
+    was tried, or it raised) marks its hand-ins ``failed`` with the reason; it is not retried.
+    """
+    if not ready:
+        return
+    templates = _templates(sorted({h.assignment for h in ready}))
+    by_key = {(h.student, h.assignment): h for h in ready}
+    for h in ready:  # last run's autograded notebooks and feedback of these hand-ins
+        shutil.rmtree(AUTOGRADED / h.student / h.assignment, ignore_errors=True)
+        shutil.rmtree(FEEDBACK / h.student / h.assignment, ignore_errors=True)
+    local_jobs = jobs or (os.cpu_count() or 1) + 1
+    with make_executor(scheduler, local_jobs) as pool:
+        groups = jobs or (pool.slots() if scheduler else local_jobs)
+        # a kernel alone on this machine may use every core; on a cluster's worker or beside others, one
+        threads = 1 if scheduler or groups > 1 else max(1, os.cpu_count() or 1)
+        planned = make_jobs(ready, groups, templates, sandbox=sandbox, threads=threads)
+        print(f"Grading {len(ready)} hand-ins in {len(planned)} jobs on {pool.describe()}", flush=True)
+        payloads = {index: job for index, (job, _) in enumerate(planned)}
+        for index, outcome in run_jobs(pool, grade_job, payloads, desc="grading"):
+            if isinstance(outcome, JobFailure):
+                for h in planned[index][1]:
+                    h.status, h.detail = "failed", f"grading job {outcome}"
+                continue
+            for result in outcome:
+                absorb(result, by_key)
 
 
 REPORT_COLUMNS = ["student", "assignment", "autograded", "max_autograded", "status", "repaired", "flags", "detail",
@@ -316,19 +321,34 @@ def grade(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--assignment", help="grade only this assignment")
     parser.add_argument("--register-only", action="store_true",
-                        help="only bring the gradebook up to date with solutions/ (no grading)")
+                        help="only bring the gradebook (and the jobs' gradebook templates) up to date with"
+                             " solutions/ (no grading)")
     # One more group than cores: while one kernel starts or waits, the others compute (measured: about 7% faster
     # than one group a core for 20 hand-ins on 2 cores).
-    parser.add_argument("--jobs", type=int, default=(os.cpu_count() or 1) + 1, help="groups of hand-ins graded at once")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="groups of hand-ins graded at once (default: one more than the cores; with --scheduler,"
+                             " groups per assignment, default: the workers' threads)")
+    parser.add_argument("--sandbox", choices=["on", "off"], default=os.environ.get("SANDBOX") or "on",
+                        help="run each hand-in's kernel under bubblewrap (default on; also SANDBOX=on|off)")
+    parser.add_argument("--scheduler", default=os.environ.get("SCHEDULER") or None,
+                        help="a Dask scheduler's address (tcp://host:8786): grade on its workers (also SCHEDULER=);"
+                             " default: local processes")
     args = parser.parse_args(argv)
+    if args.sandbox not in ("on", "off"):  # SANDBOX= from the environment: anything else is a typo, not "off"
+        parser.error(f"SANDBOX={args.sandbox!r}: on or off")
 
-    if args.register_only:
-        register_assignments([args.assignment] if args.assignment else assignments())
+    if args.register_only:  # the gradebook and the grading jobs' gradebook templates
+        names = [args.assignment] if args.assignment else assignments()
+        register_assignments(names)
+        _templates(names)
         return 0
     hand_ins = find_hand_ins(args.assignment)
     if not hand_ins:
         print(f"No hand-ins under {SUBMITTED} (expected <student>/<assignment>/<notebook>.ipynb).")
         return 0
+    if args.sandbox == "on" and (problem := sandbox_problem()):
+        print(NO_SANDBOX.format(problem=problem), file=sys.stderr)
+        return 2
     start = time.perf_counter()
     wanted = sorted({h.assignment for h in hand_ins} & set(assignments()))
     releases = register_assignments(wanted) if wanted else {}
@@ -336,16 +356,18 @@ def grade(argv: list[str] | None = None) -> int:
         if old.name in {h.assignment for h in hand_ins}:
             shutil.rmtree(old)
     ready = [h for h in hand_ins if stage(h, releases)]
-    grade_all(ready, args.jobs)
+    grade_all(ready, args.jobs, sandbox=args.sandbox == "on", scheduler=args.scheduler)
     export_grades()
     scores = gradebook_scores()
     write_report(hand_ins, scores)
     print_table(hand_ins, scores)
     graded = sum(h.status in ("graded", "timed out") for h in hand_ins)
     flagged = sum(bool(h.flags) or h.status != "graded" for h in hand_ins)
+    how = ("sandboxed" if args.sandbox == "on" else "NOT sandboxed")
+    how += f", on {args.scheduler}" if args.scheduler else ""
     print(
         f"\n{graded} of {len(hand_ins)} hand-ins graded, {flagged} need a look, in {time.perf_counter() - start:.1f} s"
-        f" ({args.jobs} at once). Grades: {_shown(GRADES_CSV)}; report: {_shown(REPORT_CSV)};"
+        f" ({how}). Grades: {_shown(GRADES_CSV)}; report: {_shown(REPORT_CSV)};"
         f" feedback: {_shown(FEEDBACK)}/. Written answers: grade them in the formgrader (`make lab`)."
     )
     return 0

@@ -55,6 +55,9 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 c.Execute.timeout = 300
 c.Execute.interrupt_on_timeout = True
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:"]
+# A cell's last outputs may arrive seconds after its reply on a busy machine (nbclient's default wait is 4 s,
+# after which nbgrader fails the hand-in).
+c.Execute.iopub_timeout = 30
 
 # nbgrader zeroes a test cell that writes anything to stderr. A torch warning or a progress bar
 # from a right answer must not cost points: drop every stderr stream before grades are taken.
@@ -62,8 +65,9 @@ c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:"]
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"[\s\S]*"
 
-# The guard cell and the dead-kernel-proof executor (see safeguards.py), and feedback that shows
-# which tests failed and why, but not the hidden tests' code.
+# The executor that runs each kernel in a sandbox with the guard and survives dead kernels (safeguards.py,
+# sandbox.py, guard.py; InsertGuard only holds the guard's limits), and feedback that shows which tests failed
+# and why, but not the hidden tests' code.
 c.Autograde.sanitize_preprocessors = [
     ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata, InsertGuard,
 ]

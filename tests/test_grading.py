@@ -1,27 +1,40 @@
 """Grading through the same path as ``make grade``, for every assignment, with the hand-ins that
 really arrive: reference answers, untouched notebooks, Colab saves, warnings on stderr, edited and
 deleted tests, replaced comparison functions, endless loops, exits, dead kernels and files that are
-not notebooks. One grading run (all hand-ins, two at once) serves every test in this module.
-"""
+not notebooks; and issue 16's threats (tests/threats.py), combined with those hand-ins to keep the run short:
+hiding failures inside the kernel (in the tampering hand-in), reaching outside the sandbox and exhausting the
+machine (in the crashing one). One grading run (all hand-ins, two at once) serves every test in this module."""
 
 from __future__ import annotations
 
 import copy
 import csv
 import fcntl
+import hashlib
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+import time
+import uuid
 from pathlib import Path
 
 import nbformat
 import pytest
+from threats import attempts, cheat_on_call, escape_cells, hide_cell, processes_with
 
 from autograder.core import copy_course, is_test
 from autograder.release import blank_hand_in, reference_hand_in
+from autograder.repair import defined_names
+from autograder.sandbox import readable_roots, sandbox_problem
 from harness import ROOT, graded_assignments, load_mutants, nbgrader_meta, run_tests
+
+SANDBOX = sandbox_problem() is None
+"""Threat hand-ins are built and graded only where the kernels can be sandboxed (else: SANDBOX=off, skipped)."""
+needs_sandbox = pytest.mark.skipif(not SANDBOX, reason=f"no sandbox: {sandbox_problem()}")
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 GOLDEN_ASSIGNMENT = "golden_01_statistics"
@@ -46,12 +59,25 @@ for _name in dir(checks):
     if _name.startswith("check"):
         setattr(checks, _name, lambda *a, **k: None)
 '''
-NOISY = '''import sys
-import warnings
-def _noise(result=None):
-    warnings.warn("a deprecation warning from a library", UserWarning, stacklevel=1)
-    print("progress: 100%|##########|", file=sys.stderr)
-get_ipython().events.register("post_run_cell", _noise)
+NOISY = '''
+
+import functools as _functools
+import warnings as _warnings
+
+from tqdm import tqdm as _tqdm
+
+
+def _noisy(function):
+    @_functools.wraps(function)
+    def wrapper(*args, **kwargs):  # a library that warns and shows a progress bar (on stderr) when called
+        _warnings.warn("a deprecation warning from a library", UserWarning, stacklevel=1)
+        for _ in _tqdm(range(1)):
+            pass
+        return function(*args, **kwargs)
+    return wrapper
+
+
+{name} = _noisy({name})
 '''
 KILL = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
 
@@ -83,8 +109,12 @@ def colab_save(nb):
     return json.dumps(raw)
 
 
-def build_hand_ins(course: Path) -> dict:
-    """Write every kind of hand-in for every assignment; return what each should score."""
+def build_hand_ins(course: Path, port: int = 0, marker: str = "") -> dict:
+    """Write every kind of hand-in for every assignment; return what each should score.
+
+    ``port`` is a loopback port the test listens on and ``marker`` the word in the command line of every
+    process the escaping hand-ins try to leave behind.
+    """
     expected = {}
 
     def put(student, assignment, content, name=None):
@@ -102,20 +132,34 @@ def build_hand_ins(course: Path) -> dict:
         put("reference", a, ref)
         expected[("blank", a)] = 0
         put("blank", a, blank_hand_in(a))
+        # a Colab save, renamed, of RIGHT mutants (answers written differently from the solution, tests/mutants/):
+        # repaired, full marks, not flagged by the screen
+        right = copy.deepcopy(ref)
+        variants = {k: next(iter(v.values())) for k, v in load_mutants(a).RIGHT.items()}
+        for cell in right.cells:
+            if nbgrader_meta(cell).get("grade_id") in variants:
+                cell.source = variants[nbgrader_meta(cell)["grade_id"]]
         expected[("colab", a)] = full
-        put("colab", a, colab_save(ref), name=f"Copy of {a}.ipynb")
+        put("colab", a, colab_save(right), name=f"Copy of {a}.ipynb")
         noisy = copy.deepcopy(ref)
-        noisy.cells.insert(tests[0][0] - 1, code_cell(NOISY))
+        for cell in noisy.cells:  # every function an answer defines warns and shows a progress bar when called
+            if nbgrader_meta(cell).get("solution") and cell.cell_type == "code":
+                functions = [n for n in defined_names(cell.source) if f"def {n}(" in cell.source]
+                cell.source += "".join(NOISY.format(name=n) for n in functions)
         expected[("noisy", a)] = full
         put("noisy", a, noisy)
 
-        # wrong answers behind replaced comparison functions: they score what they score without it
+        # wrong answers behind replaced comparison functions: they score what they score without it. Also issue 16's
+        # threat 2: every way to hide failures (tests/threats.py), and wrong answers that cheat when a test calls them
         wrong = dict(list(first_wrong(a).items())[::2])  # every other answer wrong
         tampered = copy.deepcopy(ref)
         for cell in tampered.cells:
-            if nbgrader_meta(cell).get("grade_id") in wrong:
-                cell.source = wrong[nbgrader_meta(cell)["grade_id"]]
+            grade_id = nbgrader_meta(cell).get("grade_id")
+            if grade_id in wrong:
+                functions = [n for n in defined_names(wrong[grade_id]) if f"def {n}(" in wrong[grade_id]]
+                cell.source = cheat_on_call(wrong[grade_id], functions[0]) if functions else wrong[grade_id]
         first_answer = next(i for i, c in enumerate(tampered.cells) if nbgrader_meta(c).get("solution"))
+        tampered.cells.insert(first_answer, code_cell(hide_cell()))
         tampered.cells.insert(first_answer, code_cell(TAMPER))
         honest = run_tests(a, wrong)
         assert honest.score < honest.max_score
@@ -134,22 +178,30 @@ def build_hand_ins(course: Path) -> dict:
         expected[("edited", a)] = full - deleted_meta["points"]
         put("edited", a, edited)
 
-        # a dead kernel after the second test cell: the tests before it keep their points
+        # a dead kernel after the second test cell: the tests before it keep their points. Where there is a sandbox,
+        # also issue 16's threats 1 and 3 before the (reference) answers: reaching outside the hand-in, leaving
+        # processes behind (that must not outlive even a killed kernel), exhausting memory, processes and disk
         crashing = copy.deepcopy(ref)
         crashing.cells.insert(tests[1][0] + 1, code_cell(KILL))
+        if SANDBOX:  # the threats must not run unconfined
+            state = course / "grading"
+            other = state / "submitted" / "reference" / a / f"{a}.ipynb"
+            for source in reversed(escape_cells(state, ROOT, other, port, marker)):
+                crashing.cells.insert(first_answer, code_cell(source))
         expected[("crash", a)] = sum(m["points"] for _, m in tests[:2])
         put("crash", a, crashing)
 
         # an endless loop inside the first answer, sys.exit() and os._exit() in cells of their own
         faulty = copy.deepcopy(ref)
         answer = faulty.cells[first_answer]
-        marker = next(line for line in answer.source.splitlines() if "### BEGIN SOLUTION" in line)
-        indent = marker[: len(marker) - len(marker.lstrip())]
-        answer.source = answer.source.replace(marker, f"{marker}\n{indent}while True:\n{indent}    pass", 1)
+        begin = next(line for line in answer.source.splitlines() if "### BEGIN SOLUTION" in line)
+        indent = begin[: len(begin) - len(begin.lstrip())]
+        answer.source = answer.source.replace(begin, f"{begin}\n{indent}while True:\n{indent}    pass", 1)
         faulty.cells.insert(tests[0][0] + 1, code_cell("import sys\nsys.exit(3)"))
         faulty.cells.insert(tests[0][0] + 2, code_cell("import os\nos._exit(1)"))
         expected[("faults", a)] = None  # checked by bounds: some points, not all
         put("faults", a, faulty)
+
 
         put("garbage", a, "this is not a notebook")
         put("empty", a, "")
@@ -162,7 +214,45 @@ def build_hand_ins(course: Path) -> dict:
     frozen.mkdir()
     shutil.copyfile(GOLDEN / GOLDEN_ASSIGNMENT / "source.ipynb", frozen / f"{GOLDEN_ASSIGNMENT}.ipynb")
     shutil.copytree(GOLDEN / "submitted", course / "grading" / "submitted", dirs_exist_ok=True)
+    (course / "grading" / "canary.txt").write_text("a file beside the grading state")
     return expected
+
+
+def digests(folder: Path) -> dict[str, str]:
+    """sha256 of every file under ``folder``, by path relative to it."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class Listener:
+    """A loopback port that counts the connections it receives, until :meth:`close` (bounded by its own loop)."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(16)
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+        self.received = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        deadline = time.monotonic() + 3600
+        while not self._stop.is_set() and time.monotonic() < deadline:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                continue
+            self.received += 1
+            connection.close()
+
+    def close(self) -> int:
+        self._stop.set()
+        self._thread.join(5)
+        self.socket.close()
+        return self.received
 
 
 @pytest.fixture(scope="module")
@@ -177,17 +267,29 @@ def graded():
         if not done_file.is_file() or json.loads(done_file.read_text())["run"] != run_id:
             shutil.rmtree(base / "course", ignore_errors=True)
             course = copy_course(base / "course")
-            expected = build_hand_ins(course)
-            env = dict(os.environ, COURSE_ROOT=str(course), COURSE_CELL_LIMIT="20")
-            env.pop("COURSE_STATE", None)  # the scratch course's own grading/
+            listener = Listener()
+            marker = f"left-behind-{uuid.uuid4().hex}"
+            expected = build_hand_ins(course, listener.port, marker)
+            before = digests(course / "grading" / "submitted")
+            env = dict(os.environ, COURSE_ROOT=str(course), COURSE_CELL_LIMIT="20",
+                       SANDBOX="on" if SANDBOX else "off")  # no sandbox here: graded unsandboxed, no threats built
+            for name in ("COURSE_STATE", "SCHEDULER"):  # the scratch course's own grading/, local processes
+                env.pop(name, None)
+            started = time.monotonic()
             done = subprocess.run(
                 [sys.executable, "-m", "autograder.grade", "--jobs", "2"],
                 env=env, capture_output=True, text=True, check=False, timeout=3600,
             )
-            print(done.stdout[-6000:], done.stderr[-3000:])
+            seconds = time.monotonic() - started
+            print(f"the shared grading run took {seconds:.0f} s", done.stdout[-6000:], done.stderr[-3000:])
+            received = listener.close()
+            left = processes_with(marker)
+            for pid in left:  # a failed test must not leave them running: ended by their pids
+                os.kill(pid, 9)
             assert done.returncode == 0, done.stdout + done.stderr
             done_file.write_text(json.dumps({
-                "run": run_id, "stdout": done.stdout,
+                "run": run_id, "stdout": done.stdout, "seconds": seconds, "connections": received, "left": left,
+                "submitted_before": before, "submitted_after": digests(course / "grading" / "submitted"),
                 "expected": [[student, assignment, value] for (student, assignment), value in expected.items()],
             }))
     result = json.loads(done_file.read_text())
@@ -328,3 +430,81 @@ def test_export_to_canvas_from_the_gradebook(graded, tmp_path):
         assert float(by_login["blank"][assignment]) == 0 and by_login["absent"][assignment] == ""
     assert "in the roster, nothing graded here: Absent, Al" in done.stdout
     assert "graded here, not in the roster: colab" in done.stdout
+
+
+# --- issue 16: the threats ----------------------------------------------------------------------------------
+
+
+@needs_sandbox
+def test_nothing_outside_the_sandboxes_was_read_or_changed(graded):
+    """No connection reached the test's loopback port, no process outlived its kernel, every hand-in as it came,
+    the file beside the grading state and the gradebook untouched by the escaping hand-ins."""
+    course, _, _, _ = graded
+    outside = json.loads((course.parent / "done.json").read_text())
+    assert outside["connections"] == 0
+    assert outside["left"] == []
+    assert outside["submitted_before"] == outside["submitted_after"]
+    state = course / "grading"
+    assert (state / "canary.txt").read_text() == "a file beside the grading state"
+    data = (state / "gradebook.db").read_bytes()
+    assert b"CHEAT" not in data and b"LATER" not in data
+
+
+BLOCKED = ("read the gradebook", "write the gradebook", "write another student's hand-in", "list the hand-ins",
+           "write a file beside the grading state", "read solutions/", "read tests/", "read .git",
+           "connect to a loopback port", "allocate 8 GiB", "write 2 GiB to big.bin", "write 2 GiB to /tmp/big.bin",
+           "start 2000 threads", "fork one more process")
+
+
+@needs_sandbox
+@pytest.mark.parametrize("assignment", graded_assignments())
+def test_escaping_hand_in_is_contained_and_flagged(graded, assignment):
+    course, expected, report, _ = graded
+    row = report[("crash", assignment)]  # the escape attempts, then the reference's answers, a kill after two tests
+    assert float(row["autograded"]) == expected[("crash", assignment)], row
+    assert "screen:" in row["flags"] and "subprocess" in row["flags"], row["flags"]
+    nb = nbformat.read(course / "grading" / "autograded" / "crash" / assignment / f"{assignment}.ipynb",
+                       as_version=4)
+    tried = attempts(nb)
+    assert set(BLOCKED) <= set(tried), tried
+    assert {k: v for k, v in tried.items() if k in BLOCKED and not v.startswith("blocked")} == {}
+    # the home folder: at most the folders that lead to the Python interpreter bound into the sandbox
+    home = Path.home()
+    allowed = {Path(r).relative_to(home).parts[0] for r in readable_roots() if Path(r).is_relative_to(home)}
+    seen = tried["list the home folder"]
+    assert seen.startswith("blocked") or set(eval(seen.removeprefix("DONE "))) <= allowed, seen  # noqa: S307
+
+
+@pytest.mark.parametrize("assignment", graded_assignments())
+def test_hiding_hand_in_scores_its_answers_and_is_flagged(graded, assignment):
+    _, expected, report, _ = graded
+    row = report[("tamper", assignment)]  # the hiding techniques, then wrong answers that also cheat when called
+    assert float(row["autograded"]) == pytest.approx(expected[("tamper", assignment)]), row
+    flags = row["flags"]
+    assert "screen:" in flags and "get_ipython" in flags
+    assert "tampered with the kernel" in flags
+    # (its sys.excepthook is not among them: IPython itself puts sys.excepthook back after every cell)
+    for what in ("shell.CustomTB", "shell.ast_transformers", "shell.input_transformers_cleanup",
+                 "shell.events.pre_run_cell", "builtins.AssertionError", "sys.modules['helpers.checks']",
+                 "shell.showtraceback", "the notebook's name np", "the notebook's name checks"):
+        assert what in flags, what
+
+
+@pytest.mark.parametrize("assignment", graded_assignments())
+def test_right_mutants_and_reference_keep_full_marks_unflagged(graded, assignment):
+    _, expected, report, _ = graded
+    for student in ("reference", "colab"):  # colab: RIGHT mutants
+        row = report[(student, assignment)]
+        assert float(row["autograded"]) == expected[(student, assignment)], row
+        assert row["flags"] == "", row
+
+
+def test_the_guard_is_no_cell_of_the_autograded_notebook_nor_of_the_feedback(graded):
+    course, _, _, _ = graded
+    for assignment in graded_assignments():
+        nb = nbformat.read(course / "grading" / "autograded" / "reference" / assignment / f"{assignment}.ipynb",
+                           as_version=4)
+        assert not any("_autograder_restore_" in c.source or "def install(" in c.source for c in nb.cells)
+        html = (course / "grading" / "feedback" / "reference" / assignment / f"{assignment}.html").read_text()
+        assert "_autograder_restore_" not in html and "LIBRARY_PREFIXES" not in html
+

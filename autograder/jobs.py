@@ -1,0 +1,275 @@
+"""Grading jobs: a group of hand-ins of one assignment graded in a scratch course of its own.
+
+A job is data in, data out, so that it can run in a thread, another process or on another machine
+(issue 17 hands it to ``concurrent.futures`` or Dask): :class:`GradingJob` carries the assignment's
+gradebook template (a gradebook that knows only this assignment, no student) and the repaired hand-ins;
+:func:`grade_job` writes them into a fresh scratch folder, runs ``nbgrader autograde`` and
+``nbgrader generate_feedback`` there against the scratch gradebook, and returns one :class:`JobResult`
+per hand-in: the scores per cell, the autograded notebook, the feedback HTML and what the report says.
+No kernel ever sees the course's gradebook, and only the instructor-side process writes it:
+:func:`merge_result` puts a result into the course's gradebook (nbgrader's API) and files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from autograder.core import PACKAGE
+from autograder.safeguards import EXIT_MARK, RESTORED_MARK, SYS_EXIT_MARK, TAMPER_MARK, TIMEOUT_MARK, VERDICT_MARK
+
+HAND_IN_TIMEOUT_S = 1200
+"""Seconds one hand-in may take in a job (a job of n hand-ins: n times this)."""
+TAMPER_SHOWN = 30
+"""Things a hand-in tampered with named in its report row (private names are counted); the rest are counted."""
+
+
+@dataclass
+class GradingJob:
+    """What a job needs, as data: no shared folder with the instructor.
+
+    ``gradebook`` is the bytes of a SQLite gradebook that knows ``assignment`` (its cells and checksums)
+    and no student; ``hand_ins`` maps a student id to the repaired notebook (nbformat JSON text);
+    ``timestamps`` maps a student id to the hand-in's ``timestamp.txt`` text, where there is one.
+    """
+
+    assignment: str
+    gradebook: bytes
+    hand_ins: dict[str, str]
+    timestamps: dict[str, str] = field(default_factory=dict)
+    cell_limit: int = 0  # seconds a cell may run; 0: the configuration's 60 s (15 s once one was stopped)
+    threads: int = 1  # OMP/MKL threads of each kernel
+    sandbox: bool = True  # run each kernel under bubblewrap (see autograder.sandbox)
+
+
+@dataclass
+class JobResult:
+    """One hand-in's outcome: status, flags, the gradebook entries, the autograded notebook and feedback."""
+
+    student: str
+    assignment: str
+    status: str = "pending"  # graded | failed | timed out
+    flags: list[str] = field(default_factory=list)
+    detail: str = ""
+    seconds: float = 0.0
+    grades: dict[str, dict] = field(default_factory=dict)  # grade_id -> auto_score, needs_manual_grade
+    comments: dict[str, str | None] = field(default_factory=dict)  # grade_id -> auto_comment
+    late_penalty: float | None = None
+    timestamp: str | None = None
+    autograded: str | None = None  # the autograded notebook, nbformat JSON
+    feedback: str | None = None  # the feedback HTML
+
+
+def _run_nbgrader(args: list[str], root: Path, timeout: float, job: GradingJob) -> str:
+    """``nbgrader ARGS`` with the course's configuration, its root and state in the job's scratch folder."""
+    env = dict(
+        os.environ, COURSE_ROOT=str(root), COURSE_STATE=str(root / "grading"), PYTHONWARNINGS="ignore",
+        OMP_NUM_THREADS=str(job.threads), MKL_NUM_THREADS=str(job.threads),
+        COURSE_SANDBOX="on" if job.sandbox else "off",
+    )
+    if job.cell_limit:
+        args = [*args, f"--InsertGuard.cell_limit={job.cell_limit}",
+                f"--InsertGuard.cell_limit_after_timeout={max(1, min(15, job.cell_limit // 4))}"]
+    try:
+        done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=PACKAGE, env=env,
+                              capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return f"grading took over {timeout:.0f} s"
+    return done.stdout + done.stderr
+
+
+def _errors_in(log: str) -> str:
+    lines = [ln.strip() for ln in log.splitlines() if re.search(r"Error|error|Exception", ln)]
+    return (lines[-1] if lines else "nbgrader autograde failed")[:200]
+
+
+def inspect_outputs(nb: nbformat.NotebookNode, result: JobResult) -> None:
+    """Flags from the guard's and the executor's marks in the autograded notebook's outputs."""
+    text = "\n".join(
+        "\n".join([str(output.get("text", "")), str(output.get("evalue", "")), str(output.get("ename", ""))])
+        for cell in nb.cells if cell.cell_type == "code" for output in cell.get("outputs", [])
+    )
+    restored = sorted(set(re.findall(re.escape(RESTORED_MARK) + r" ([^\n]+)", text)))
+    if restored:
+        result.flags.append("replaced comparison functions (restored before the tests): " + "; ".join(restored))
+    tampered = sorted({what for line in re.findall(re.escape(TAMPER_MARK) + r" ([^\n]+)", text)
+                       for what in line.split(", ")})
+    if tampered:
+        result.flags.append(f"tampered with the kernel (restored before every cell): {tamper_summary(tampered)}")
+    verdicts = sorted(set(re.findall(re.escape(VERDICT_MARK) + r" ([^\n]+)", text)))
+    if verdicts:
+        result.flags.append("test cells that earn nothing: " + "; ".join(verdicts))
+    if TIMEOUT_MARK in text:
+        result.flags.append(f"{text.count(TIMEOUT_MARK)} cell(s) stopped after running too long")
+        result.status = "timed out"
+    if EXIT_MARK in text:
+        result.flags.append("os._exit() called (the kernel was kept alive)")
+    if "DeadKernelError" in text:
+        result.flags.append("the kernel died; only the cells that finished were graded")
+    if SYS_EXIT_MARK in text:
+        result.flags.append("sys.exit() called (the cell failed, the kernel went on)")
+
+
+def tamper_summary(tampered: list[str]) -> str:
+    """What a hand-in tampered with, for a report row: private names counted per owner (``helpers.checks._* (23
+    private names)``), the others named, at most :data:`TAMPER_SHOWN` of them."""
+    private: dict[str, int] = {}
+    public = []
+    for what in tampered:
+        owner, _, name = what.split("[")[0].rpartition(".")
+        if owner and name.startswith("_") and "[" not in what:
+            private[owner] = private.get(owner, 0) + 1
+        else:
+            public.append(what)
+    parts = public[:TAMPER_SHOWN] + [f"{owner}._* ({n} private name{'s' if n > 1 else ''})"
+                                     for owner, n in sorted(private.items())]
+    more = f" and {len(public) - TAMPER_SHOWN} more" if len(public) > TAMPER_SHOWN else ""
+    return ", ".join(parts) + more
+
+
+def _read_gradebook(url: str, assignment: str, results: list[JobResult]) -> None:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(url) as gradebook:
+        for result in results:
+            try:
+                submission = gradebook.find_submission(assignment, result.student)
+            except MissingEntry:
+                continue
+            result.timestamp = submission.timestamp.isoformat() if submission.timestamp else None
+            for notebook in submission.notebooks:
+                result.late_penalty = notebook.late_submission_penalty
+                for grade in notebook.grades:
+                    result.grades[grade.name] = {
+                        "auto_score": grade.auto_score, "needs_manual_grade": grade.needs_manual_grade,
+                    }
+                for comment in notebook.comments:
+                    result.comments[comment.name] = comment.auto_comment
+
+
+def grade_job(job: GradingJob) -> list[JobResult]:
+    """Grade ``job``'s hand-ins in a scratch course of their own; one :class:`JobResult` per hand-in.
+
+    One ``nbgrader autograde`` process serves the whole group (nbgrader starts once); hand-ins it did
+    not grade (it crashed or hung) are graded again, each in a job of its own. A top-level function of
+    picklable data, so an executor may run it in another process or on another machine; it needs the
+    course's environment (this package, nbgrader, the kernel's packages), not the course's folder.
+    """
+    a = job.assignment
+    results = {student: JobResult(student, a) for student in job.hand_ins}
+    with tempfile.TemporaryDirectory(prefix="grading-job-") as scratch:
+        root = Path(scratch) / "course"
+        state = root / "grading"
+        (root / "solutions" / a).mkdir(parents=True)
+        state.mkdir()
+        (state / "gradebook.db").write_bytes(job.gradebook)
+        for student, text in job.hand_ins.items():
+            folder = state / "staged" / student / a
+            folder.mkdir(parents=True)
+            (folder / f"{a}.ipynb").write_text(text)
+            if student in job.timestamps:
+                (folder / "timestamp.txt").write_text(job.timestamps[student])
+        start = time.time()
+        students = sorted(job.hand_ins)
+        selection = ["--student", students[0]] if len(students) == 1 else []
+        log = _run_nbgrader(["autograde", a, "--force", *selection], root, HAND_IN_TIMEOUT_S * len(students), job)
+        autograded = {s: state / "autograded" / s / a / f"{a}.ipynb" for s in students}
+        finished = sorted((p.stat().st_mtime, s) for s, p in autograded.items() if p.is_file())
+        previous = start
+        for mtime, student in finished:  # nbgrader grades one after another: time between finished notebooks
+            result = results[student]
+            result.status, result.seconds, previous = "graded", mtime - previous, mtime
+            result.autograded = autograded[student].read_text()
+            inspect_outputs(nbformat.reads(result.autograded, as_version=4), result)
+        missing = [s for s in students if results[s].status == "pending"]
+        if missing and len(students) > 1:
+            for student in missing:
+                alone = GradingJob(a, job.gradebook, {student: job.hand_ins[student]},
+                                   {k: v for k, v in job.timestamps.items() if k == student},
+                                   job.cell_limit, job.threads, job.sandbox)
+                results[student] = grade_job(alone)[0]
+        elif missing:
+            results[missing[0]].status, results[missing[0]].detail = "failed", _errors_in(log)
+            results[missing[0]].seconds = time.time() - start
+        graded = [s for s in students if results[s].status != "failed" and s not in missing]
+        if graded:
+            selection = ["--student", graded[0]] if len(graded) == 1 else []
+            _run_nbgrader(["generate_feedback", a, "--force", *selection], root, 600, job)
+            for student in graded:
+                html = state / "feedback" / student / a / f"{a}.html"
+                if html.is_file():
+                    results[student].feedback = html.read_text()
+                else:
+                    results[student].flags.append("no feedback generated")
+            _read_gradebook(f"sqlite:///{state / 'gradebook.db'}", a, [results[s] for s in graded])
+    return [results[s] for s in students]
+
+
+def merge_result(result: JobResult, gradebook_url: str, state: Path) -> None:
+    """Put one job result into the course's gradebook (nbgrader's API) and its files under ``state``.
+
+    Manual scores already in the gradebook stay; a cell needs manual grading as nbgrader decides it
+    (a manual score exists, or there is no automatic one).
+    """
+    from nbgrader.api import Gradebook
+
+    if result.status not in ("graded", "timed out"):
+        return
+    a = result.assignment
+    with warnings.catch_warnings(), Gradebook(gradebook_url) as gradebook:
+        warnings.simplefilter("ignore")  # SQLAlchemy's autoflush warnings from inside nbgrader's API
+        gradebook.update_or_create_student(result.student)
+        extra = {"timestamp": result.timestamp} if result.timestamp else {}
+        submission = gradebook.update_or_create_submission(a, result.student, **extra)
+        for notebook in submission.notebooks:
+            if result.late_penalty is not None:
+                notebook.late_submission_penalty = result.late_penalty
+            for grade in notebook.grades:
+                if grade.name in result.grades:
+                    grade.auto_score = result.grades[grade.name]["auto_score"]
+                    grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
+            for comment in notebook.comments:
+                if comment.name in result.comments:
+                    comment.auto_comment = result.comments[comment.name]
+        gradebook.db.commit()
+    folder = state / "autograded" / result.student / a
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    if result.autograded is not None:
+        (folder / f"{a}.ipynb").write_text(result.autograded)
+    feedback = state / "feedback" / result.student / a
+    shutil.rmtree(feedback, ignore_errors=True)
+    if result.feedback is not None:
+        feedback.mkdir(parents=True)
+        (feedback / f"{a}.html").write_text(result.feedback)
+
+
+def template_gradebook(assignment: str, source: Path) -> tuple[bytes, str]:
+    """A gradebook that knows only ``assignment`` (its cells and checksums) and no student, and the release.
+
+    ``nbgrader generate_assignment`` of the source notebook ``source`` in a scratch course; returns the
+    gradebook's bytes (what a :class:`GradingJob` carries) and the released notebook (nbformat JSON).
+    """
+    with tempfile.TemporaryDirectory(prefix="gradebook-template-") as scratch:
+        root = Path(scratch) / "course"
+        (root / "solutions" / assignment).mkdir(parents=True)
+        shutil.copy2(source, root / "solutions" / assignment / f"{assignment}.ipynb")
+        (root / "grading").mkdir()
+        env = dict(os.environ, COURSE_ROOT=str(root), COURSE_STATE=str(root / "grading"), PYTHONWARNINGS="ignore")
+        done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force",
+                               f"--CourseDirectory.release_directory={root / 'release'}"],
+                              cwd=PACKAGE, env=env, capture_output=True, text=True, check=False, timeout=600)
+        released = root / "release" / assignment / f"{assignment}.ipynb"
+        if done.returncode != 0 or not released.is_file():
+            raise RuntimeError(f"nbgrader generate_assignment {assignment} failed:\n{done.stdout}\n{done.stderr}")
+        return (root / "grading" / "gradebook.db").read_bytes(), released.read_text()

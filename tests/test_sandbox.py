@@ -1,0 +1,227 @@
+"""The kernel sandbox (autograder.sandbox) on its own: a kernel started by nbclient under bubblewrap runs a
+cell and imports torch, sees none of the grading state, the solutions, the tests, .git or the home folder,
+cannot reach a loopback port outside, has its limits, and leaves no process behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from threats import processes_with
+
+from autograder.core import ROOT
+from autograder.sandbox import SandboxedKernelManager, readable_roots, sandbox_problem
+from autograder.screen import screen_source
+
+PROBLEM = sandbox_problem()
+needs_sandbox = pytest.mark.skipif(PROBLEM is not None, reason=f"no sandbox here: {PROBLEM}")
+
+
+@needs_sandbox
+def test_a_sandboxed_kernel_sees_and_reaches_nothing_outside(tmp_path):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.2)
+    port = listener.getsockname()[1]
+    connections = []
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                continue
+            connections.append(connection)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the hidden tests")
+    marker = f"left-behind-{uuid.uuid4().hex}"
+    hidden = [str(secret), str(ROOT / "solutions"), str(ROOT / "tests"), str(ROOT / ".git"), str(ROOT / "grading")]
+    home = os.path.expanduser("~")
+    probe = f'''import json, os, resource, socket, subprocess, sys
+import torch
+found = {{p: os.path.exists(p) for p in {hidden!r}}}
+try:
+    socket.create_connection(("127.0.0.1", {port}), timeout=2).close()
+    network = "connected"
+except OSError as error:
+    network = type(error).__name__
+child = subprocess.Popen(["sh", "-c", "sleep 600; : " + {marker!r}])
+home = sorted(os.listdir({home!r})) if os.path.isdir({home!r}) else []
+print(json.dumps({{"found": found, "network": network, "uid": os.getuid(), "pid": os.getpid(),
+                   "memory": resource.getrlimit(resource.RLIMIT_AS)[0], "torch": torch.__version__,
+                   "cwd": os.listdir("."), "home": home}}))
+'''
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(probe)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "visible-outside.txt").write_text("x")
+    start = time.perf_counter()
+    client = NotebookClient(nb, kernel_manager_class=SandboxedKernelManager, kernel_name="python3", timeout=120,
+                            allow_errors=True, resources={"metadata": {"path": str(work)}})
+    client.execute()
+    seconds = time.perf_counter() - start
+    stop.set()
+    thread.join(5)
+    listener.close()
+    outputs = nb.cells[0].outputs
+    assert [o for o in outputs if o.output_type == "error"] == [], outputs
+    report = json.loads(next(o.text for o in outputs if o.output_type == "stream" and o.name == "stdout"))
+    print(f"sandboxed kernel: started, ran the cell and imported torch in {seconds:.1f} s; {report}")
+    assert not any(report["found"].values()), report["found"]
+    # of the home folder, at most the folders that lead to the Python interpreter bound into the sandbox
+    allowed = {Path(r).relative_to(home).parts[0] for r in readable_roots() if Path(r).is_relative_to(home)}
+    assert set(report["home"]) <= allowed, report["home"]
+    assert report["network"] != "connected" and connections == []
+    assert report["pid"] < 10, "the kernel has its own PID namespace"
+    assert report["memory"] == 4 << 30
+    assert report["cwd"] == [], "the working directory is a tmpfs of its own"
+    if os.geteuid() == 0:
+        assert report["uid"] != 0, "the kernel does not run as root"
+    deadline = time.time() + 10
+    while processes_with(marker) and time.time() < deadline:
+        time.sleep(0.2)
+    assert processes_with(marker) == [], "a process started in the sandbox outlived its kernel"
+
+
+def test_grading_refuses_without_a_sandbox(tmp_path):
+    env = dict(os.environ, PATH=str(tmp_path), COURSE_STATE=str(tmp_path / "state"))
+    env.pop("SANDBOX", None)
+    hand_in = tmp_path / "state" / "submitted" / "alice" / "01_statistics"
+    hand_in.mkdir(parents=True)
+    (hand_in / "01_statistics.ipynb").write_text("{}")
+    done = subprocess.run([sys.executable, "-m", "autograder.grade"], env=env, capture_output=True, text=True,
+                          timeout=120, check=False, cwd=ROOT)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "SANDBOX=off" in done.stdout + done.stderr and "bwrap" in done.stdout + done.stderr
+
+
+# --- the guard against a hand-in that hides its failures (issue 16, threat 2): one kernel per case --------------
+
+SETUP = "import math\nimport numpy as np\nfrom helpers import checks"
+FAILS = "assert np.allclose(1.0, 2.0), 'a wrong answer'"  # a test a wrong answer fails
+PASSES = "assert np.allclose(1.0, 1.0) and math.isclose(2.0, 2.0)"  # a test a right answer passes
+
+UNDER_THE_GUARD = '''import builtins, json, numpy
+
+
+class _Yes:
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: True
+
+
+np = _Yes()  # the names the tests judge with, rebound
+checks = _Yes()
+_dumps = json.dumps
+
+
+def _forge(obj, *args, **kwargs):  # the guard's report, forged as it is written, after wrong answers got through
+    if isinstance(obj, dict) and "restored" in obj:
+        numpy.allclose = lambda *a, **k: True
+        obj = {"restored": [], "tampered": []}
+    return _dumps(obj, *args, **kwargs)
+
+
+vars(json)["dumps"] = _forge
+_sorted = builtins.sorted
+
+
+def _resort(items, *args, **kwargs):  # a builtin the guard itself calls, replaced to undo its work
+    numpy.allclose = lambda *a, **k: True
+    return _sorted(items, *args, **kwargs)
+
+
+builtins.sorted = _resort
+'''
+REPLACE_THE_GUARD = '''import numpy as np
+for _name in list(globals()):
+    if _name.startswith("_autograder_restore_"):
+        globals()[_name] = lambda arm=True, nonce="": '{"restored": [], "tampered": []}|' + "0" * 64
+np.allclose = lambda *a, **k: True
+'''
+
+
+def run_guarded(tmp_path: Path, attack: str) -> list:
+    """The setup, ``attack``, a failing and a passing test cell through :class:`ResilientExecute` (sandboxed, the
+    guard installed): the two test cells' outputs and the text the guard wrote before them."""
+    from autograder.safeguards import ResilientExecute
+
+    def test_cell(source: str, grade_id: str) -> nbformat.NotebookNode:
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata["nbgrader"] = {"grade": True, "grade_id": grade_id, "locked": True, "points": 1,
+                                     "schema_version": 3, "solution": False, "task": False}
+        return cell
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(SETUP), nbformat.v4.new_code_cell(attack),
+                                         test_cell(FAILS, "fails"), test_cell(PASSES, "passes")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    work = tmp_path / "work"
+    work.mkdir()
+    executor = ResilientExecute(timeout=60, kernel_name="python3")
+    executor.preprocess(nb, {"metadata": {"path": str(work)}})
+    return [nb.cells[2].outputs, nb.cells[3].outputs]
+
+
+def errors(outputs: list) -> list[str]:
+    return [o.ename for o in outputs if o.output_type == "error"]
+
+
+def text(outputs: list) -> str:
+    return "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+
+
+@needs_sandbox
+def test_the_guard_survives_rebound_names_a_forged_report_and_replaced_builtins(tmp_path):
+    """A wrong answer's test still fails and a right one's passes; what was changed is named. (If any of the three
+    techniques worked, the failing test would pass.)"""
+    failing, passing = run_guarded(tmp_path, UNDER_THE_GUARD)
+    assert errors(failing) == ["AssertionError"], failing
+    assert errors(passing) == [], passing
+    report = text(failing)
+    for what in ("the notebook's name np", "the notebook's name checks", "builtins.sorted"):
+        assert what in report, report
+
+
+@needs_sandbox
+def test_a_replaced_guard_cannot_forge_its_report(tmp_path):
+    """The restore function replaced by one that says all is well: its reports are not signed, so every test cell
+    after it earns nothing (an ``AutograderVerdict``), and the forgery is named."""
+    failing, passing = run_guarded(tmp_path, REPLACE_THE_GUARD)
+    assert "AutograderVerdict" in errors(failing) and "AutograderVerdict" in errors(passing), (failing, passing)
+    assert "forged" in text(failing), failing
+
+
+def test_the_screen_flags_a_guard_that_is_swapped_back_and_forth():
+    """An attack the guard cannot see from inside the kernel (a wrapper that puts the real guard back while it runs
+    and undoes its own tampering first): the screen flags what it is made of."""
+    swap = '''import numpy as _n
+_real_close = _n.allclose
+for _name in [k for k in globals() if k.startswith("_autograder_restore_")]:
+    _real = globals()[_name]
+    def _wrapper(arm=True, nonce="", _real=_real, _name=_name):
+        setattr(_n, "allclose", _real_close)
+        globals()[_name] = _real
+        report = _real(arm, nonce)
+        globals()[_name] = _wrapper
+        if arm:
+            vars(_n)["allclose"] = lambda *a, **k: True
+        return report
+    globals()[_name] = _wrapper
+'''
+    whats = " ".join(what for _, what in screen_source(swap))
+    assert "globals" in whats and "vars" in whats and "setattr() on the module" in whats, whats

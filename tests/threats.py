@@ -1,0 +1,211 @@
+"""Hand-ins that attack the grader (issue 16's threats), graded in tests/test_grading.py's shared run.
+
+- :func:`escape_cells` (threats 1 and 3): cells that try to read and write outside its hand-in (the
+  gradebook, another student's hand-in, ``solutions/``, ``tests/``, ``.git``, the home folder), to connect
+  to a loopback port the test listens on, to leave processes behind (one that would write into the
+  gradebook later), and to exhaust memory, processes and disk. It prints what happened to each attempt
+  as JSON lines after :data:`REPORT_MARK`; the answers after them are the reference's.
+- :data:`HIDE` (threat 2): a cell that tries every way Python and IPython allow to make failing tests
+  look passed, before wrong answers; :func:`cheat_on_call` wraps a wrong answer so that calling it, inside
+  a test, replaces the comparison functions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+REPORT_MARK = "THREAT-REPORT "
+
+ESCAPE = ['''import json, os, socket, subprocess, sys
+_attempts = {{}}
+
+
+def _attempt(label, action):
+    try:
+        _attempts[label] = "DONE " + repr(action())[:200]
+    except BaseException as error:  # the sandbox answers with an error: that is the point
+        _attempts[label] = "blocked: " + type(error).__name__
+
+
+def _append(path, data):
+    with open(path, "ab") as handle:
+        return handle.write(data)
+
+
+_attempt("read the gradebook", lambda: open({gradebook!r}, "rb").read(16))
+_attempt("write the gradebook", lambda: _append({gradebook!r}, b"CHEAT"))
+_attempt("write another student's hand-in", lambda: _append({other!r}, b"CHEAT"))
+_attempt("list the hand-ins", lambda: os.listdir({submitted!r}))
+_attempt("write a file beside the grading state", lambda: _append({canary!r}, b"CHEAT"))
+_attempt("read solutions/", lambda: open({solution!r}).read(40))
+_attempt("read tests/", lambda: os.listdir({tests!r}))
+_attempt("read .git", lambda: os.listdir({git!r}))
+_attempt("list the home folder", lambda: sorted(os.listdir({home!r})))
+_attempt("connect to a loopback port", lambda: socket.create_connection(("127.0.0.1", {port}), timeout=3).close())
+_later = "import time; time.sleep(15); open({gradebook!r}, 'ab').write(b'LATER')"
+_attempt("leave a process behind", lambda: subprocess.Popen([sys.executable, "-c", _later, {marker!r}]).pid)
+_attempt("leave a daemon behind", lambda: subprocess.Popen(
+    ["setsid", "sh", "-c", "sleep 600; : " + {marker!r}], start_new_session=True).pid)
+print({mark!r} + json.dumps(_attempts))
+''', '''import json, os
+_attempts = {{}}
+try:
+    _big = bytearray(8 << 30)
+    _attempts["allocate 8 GiB"] = "DONE"
+    del _big
+except MemoryError:
+    _attempts["allocate 8 GiB"] = "blocked: MemoryError"
+for _place in ("big.bin", "/tmp/big.bin"):
+    try:
+        with open(_place, "wb") as _handle:
+            for _ in range(64):  # 2 GiB in 32 MiB pieces
+                _handle.write(bytes(32 << 20))
+        _attempts["write 2 GiB to " + _place] = "DONE"
+    except OSError as error:
+        _attempts["write 2 GiB to " + _place] = "blocked: " + type(error).__name__
+    finally:
+        if os.path.exists(_place):
+            os.remove(_place)
+print({mark!r} + json.dumps(_attempts))
+''', '''import json, os, threading, time
+_attempts = {{}}
+_stop = threading.Event()
+_threads = []
+try:
+    for _ in range(2000):  # threads count as processes of the kernel's user; cheaper to start than forks
+        _thread = threading.Thread(target=_stop.wait, args=(30,), daemon=True)
+        _thread.start()
+        _threads.append(_thread)
+    _attempts["start 2000 threads"] = "DONE"
+except RuntimeError as error:
+    _attempts["start 2000 threads"] = f"blocked after {{len(_threads)}}: {{type(error).__name__}}"
+try:
+    _pid = os.fork()
+    if _pid == 0:
+        os._exit(0)
+    os.waitpid(_pid, 0)
+    _attempts["fork one more process"] = "DONE"
+except OSError as error:
+    _attempts["fork one more process"] = "blocked: " + type(error).__name__
+_stop.set()
+for _thread in _threads:
+    _thread.join()
+print({mark!r} + json.dumps(_attempts))
+''']
+"""The escape attempts, three cells: reaching outside, memory and disk, processes."""
+
+HIDE = '''import ast, builtins, io, sys, types
+import numpy as np
+import helpers.checks
+_shell = get_ipython()
+_shell.set_custom_exc((BaseException,), lambda shell, etype, value, tb, tb_offset=None: None)
+_shell.showtraceback = lambda *args, **kwargs: None
+_shell._showtraceback = lambda *args, **kwargs: None
+
+
+class _NoAsserts(ast.NodeTransformer):
+    def visit_Assert(self, node):
+        return ast.Pass()
+
+    def visit_Raise(self, node):
+        return ast.Pass()
+
+
+_shell.ast_transformers.append(_NoAsserts())
+_shell.input_transformers_cleanup.append(lambda lines: [line.replace("check_", "print_") for line in lines])
+for _callbacks in _shell.events.callbacks.values():
+    _callbacks.clear()
+for _name in dir(helpers.checks):
+    if _name.startswith("_") and callable(getattr(helpers.checks, _name)) and not _name.startswith("__"):
+        setattr(helpers.checks, _name, lambda *args, **kwargs: None)
+_fake = types.ModuleType("helpers.checks")
+_fake.__getattr__ = lambda name: (lambda *args, **kwargs: None)
+sys.modules["helpers.checks"] = _fake
+builtins.AssertionError = type("AssertionError", (Exception,), {{}})
+sys.excepthook = lambda *args: None
+_shell.events.register("pre_run_cell", lambda info=None: setattr(np, "allclose", lambda *a, **k: True))
+import json as _json
+
+
+class _Yes:
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: True
+
+
+np = _Yes()  # the names the tests judge with, rebound
+checks = _Yes()
+_dumps = _json.dumps
+
+
+def _forge(obj, *args, **kwargs):  # the guard's report, forged as it is written
+    if isinstance(obj, dict) and "restored" in obj:
+        obj = {{"restored": [], "tampered": []}}
+    return _dumps(obj, *args, **kwargs)
+
+
+vars(_json)["dumps"] = _forge
+'''
+
+CHEAT_ON_CALL = '''
+
+def _cheat_on_call(function):
+    def wrapper(*args, **kwargs):
+        import math
+        import numpy
+        numpy.allclose = lambda *a, **k: True
+        numpy.isclose = lambda a, b, *x, **k: numpy.ones(numpy.broadcast(numpy.asarray(a), numpy.asarray(b)).shape,
+                                                          dtype=bool)
+        math.isclose = lambda *a, **k: True
+        return function(*args, **kwargs)
+    return wrapper
+
+
+{name} = _cheat_on_call({name})
+'''
+
+
+def escape_cells(state: Path, root: Path, other: Path, port: int, marker: str) -> list[str]:
+    """The escape attempts (see the module), aimed at this course's real paths: the sources of three cells."""
+    return [cell.format(
+        gradebook=str(state / "gradebook.db"), other=str(other), submitted=str(state / "submitted"),
+        canary=str(state / "canary.txt"), solution=str(next((root / "solutions").glob("*/*.ipynb"))),
+        tests=str(root / "tests"), git=str(root / ".git"), home=str(Path.home()), port=port, marker=marker,
+        mark=REPORT_MARK,
+    ) for cell in ESCAPE]
+
+
+def hide_cell() -> str:
+    """The threat-2 attempts (see the module)."""
+    return HIDE.format()
+
+
+def cheat_on_call(source: str, name: str) -> str:
+    """``source`` (an answer cell defining the function ``name``) with ``name`` wrapped to cheat when called."""
+    return source + CHEAT_ON_CALL.format(name=name)
+
+
+def attempts(nb) -> dict[str, str]:  # noqa: ANN001 - an nbformat notebook
+    """What the escape cells reported, from an autograded notebook's outputs."""
+    found: dict[str, str] = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            text = output.get("text", "")
+            if REPORT_MARK in text:
+                found.update(json.loads(text.split(REPORT_MARK, 1)[1].splitlines()[0]))
+    return found
+
+
+def processes_with(marker: str) -> list[int]:
+    """Pids of the processes whose command line holds ``marker`` (read from /proc; this process excluded)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if marker.encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
