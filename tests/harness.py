@@ -23,6 +23,7 @@ from autograder.core import (
     assignments,
     grade_test_ids,
     graded_assignments,
+    is_test,
     nbgrader_meta,
     solution_ids,
     source_path,
@@ -119,11 +120,11 @@ def _run_cells(nb: nbformat.NotebookNode, cells: range, replacements: dict[str, 
         meta = nbgrader_meta(cell)
         grade_id = meta.get("grade_id", f"cell{index}")
         source = replacements.get(grade_id, cell.source)
-        is_test = bool(meta.get("grade") and not meta.get("solution"))
+        test_cell = is_test(cell)
         error = None
         # A test cell runs as its visible part, then the rest: the same statements in the same order
         # as nbgrader runs them, so that a failure is known to be visible (or hidden).
-        for part, visible in _test_parts(source) if is_test else [(source, False)]:
+        for part, visible in _test_parts(source) if test_cell else [(source, False)]:
             try:
                 with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
                     exec(compile(part, f"<{assignment}:{grade_id}>", "exec"), namespace)  # noqa: S102
@@ -134,7 +135,7 @@ def _run_cells(nb: nbformat.NotebookNode, cells: range, replacements: dict[str, 
                 if visible:
                     outcome.visible_failures[grade_id] = f"{type(exc).__name__}: {exc}"[:1000]
                 break
-        if is_test:
+        if test_cell:
             outcome.max_points[grade_id] = float(meta.get("points", 0))
             outcome.points[grade_id] = 0.0 if error else float(meta.get("points", 0))
             if error:
@@ -175,7 +176,9 @@ def run_tests(assignment: str, replacements: dict[str, str] | None = None, *,
     nb = _prepared(assignment, replacements)
     outcome = Outcome()
     with _grading_environment(SOLUTIONS / assignment):
-        _run_cells(nb, range(len(nb.cells)), replacements, {"__name__": "__main__"}, outcome, assignment,
+        # The cells after the last test cell earn no points and cannot change any: they need not run.
+        last_test = max(i for i, c in enumerate(nb.cells) if is_test(c))
+        _run_cells(nb, range(last_test + 1), replacements, {"__name__": "__main__"}, outcome, assignment,
                    stop_at_visible_failure)
         plt.close("all")
         torch.set_num_threads(threads)
