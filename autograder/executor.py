@@ -327,6 +327,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes, one job each")
     parser.add_argument("--folder", type=Path, default=Path("build/dask"), help="logs and the scheduler file")
     args = parser.parse_args(argv)
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    # Ctrl-C, also when started in the background (where SIGINT is ignored), and SIGTERM end the cluster cleanly
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, stop)
     with LoopbackCluster(args.folder, workers=args.workers) as cluster:
         print(f"Dask scheduler at {cluster.address} with {args.workers} workers (logs in {args.folder}).\n"
               f"Grade with: make grade SCHEDULER={cluster.address}    (Ctrl-C stops the cluster)", flush=True)
