@@ -90,9 +90,11 @@ def bwrap_argv(cwd: str, socket_dir: str, *, memory: int = 4 * GiB, processes: i
             out += ["--perms", "0755", "--dir", folder]
         return out
 
+    # /tmp first: a later mount goes over an earlier one, and a course (or its .venv) may live under /tmp
+    argv += ["--perms", "01777", "--size", str(scratch_size), "--tmpfs", "/tmp"]
     for root in roots:
         argv += [*parents(root), "--ro-bind", root, root]
-    argv += ["--dev", "/dev", "--proc", "/proc", "--perms", "01777", "--size", str(scratch_size), "--tmpfs", "/tmp"]
+    argv += ["--dev", "/dev", "--proc", "/proc"]
     argv += [*parents(socket_dir), "--bind", socket_dir, socket_dir]
     argv += [*parents(cwd), "--perms", "01777", "--size", str(scratch_size), "--tmpfs", cwd, "--chdir", cwd]
     for name in ENV_KEEP:

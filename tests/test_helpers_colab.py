@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import sysconfig
 import types
 
 import nbformat
@@ -134,6 +135,8 @@ def test_outside_colab_the_setup_cell_does_nothing(monkeypatch, tmp_path):
 def test_on_colab_the_setup_cell_fetches_the_release_and_installs_without_dependencies(monkeypatch, tmp_path):
     monkeypatch.setenv("COURSE_REPO", "/srv/mirror.git")
     monkeypatch.delenv("COURSE_REF", raising=False)
+    site_dirs: list[str] = []
+    monkeypatch.setattr("site.addsitedir", site_dirs.append)
     calls, _ = run_setup_cell(monkeypatch, tmp_path, in_colab=True)
     course = str(tmp_path / "content" / "genmodels-course")
     assert calls[0][-3:] == ["init", "--quiet", course]
@@ -142,7 +145,9 @@ def test_on_colab_the_setup_cell_fetches_the_release_and_installs_without_depend
     pip = calls[3]
     assert pip[:4] == [sys.executable, "-m", "pip", "install"] and "--no-deps" in pip and pip[-2:] == ["-e", course]
     assert len(calls) == 4
-    assert sys.path[0] == course and os.environ["COURSE_DATA_DIR"] == os.path.join(course, "data")
+    # the kernel re-reads the .pth files where pip put the editable install (tests/test_colab.py imports from it)
+    assert site_dirs == [sysconfig.get_path("purelib")]
+    assert os.environ["COURSE_DATA_DIR"] == os.path.join(course, "data")
 
 
 def test_on_colab_a_second_run_fetches_nothing(monkeypatch, tmp_path):

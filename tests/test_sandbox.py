@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -25,6 +26,13 @@ from autograder.screen import screen_source
 
 PROBLEM = sandbox_problem()
 needs_sandbox = pytest.mark.skipif(PROBLEM is not None, reason=f"no sandbox here: {PROBLEM}")
+
+
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed (.ci/run installs it)")
+def test_the_sandbox_starts_where_bubblewrap_is_installed():
+    """Where bwrap is there, a sandbox that cannot start is a bug, not a reason to skip the threat tests (a course
+    under /tmp once hid its own .venv behind the sandbox's /tmp, and every sandbox test was skipped)."""
+    assert PROBLEM is None, PROBLEM
 
 
 @needs_sandbox
