@@ -29,7 +29,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_grading import graded  # noqa: F401 - the shared grading run (a fixture), for the last test
 
 from autograder import class_report
 from autograder.core import copy_course, is_answer
@@ -369,37 +368,3 @@ def test_the_report_opens_in_headless_chromium_without_errors(made_up_class):
     assert all(url.startswith(("file:", "data:")) for url in requests), requests  # nothing from the network
     assert len(images) == 2 and all(done and width > 0 for done, width in images), images  # autograded, written
     assert "what the class got wrong" in heading
-
-
-@pytest.mark.slow
-@pytest.mark.xdist_group(name="grading")
-def test_the_report_of_a_real_grading_run(request):
-    """``make grade``'s own report, from the shared grading run of tests/test_grading.py (real nbgrader output).
-
-    Runs only in a session that holds that run anyway (as ``make test`` does): it costs no grading of its own.
-    """
-    if not any(item.path.name == "test_grading.py" for item in request.session.items):
-        pytest.skip("reads the shared grading run of tests/test_grading.py: run it in the same session")
-    course, expected, rows, stdout = request.getfixturevalue("graded")
-    state = course / "grading"
-    assert "Class report: " in stdout and (state / class_report.HTML_NAME).is_file()
-    markdown = (state / class_report.MARKDOWN_NAME).read_text()
-    report = class_report.collect(state, course)
-    lines = {(r.student, r.assignment): r.line for r in report.rows}
-    assert {"golden_01_statistics"} < {a.name for a in report.assignments}
-    for a in report.assignments:
-        if ("reference", a.name) not in expected:  # the golden hand-ins' frozen assignment: no made-up class
-            continue
-        full = expected[("reference", a.name)]
-        whole = {s for (s, name), points in expected.items() if name == a.name and points == full}
-        assert whole >= {"reference", "colab", "noisy"}
-        for function in a.functions:
-            assert whole <= set(function.passed), function.name  # full marks: passed every function
-            blank = next(m for m in function.mistakes if "blank" in m.students)
-            assert blank.key.startswith("not attempted"), (function.name, blank.key)
-        flagged = {r.student for r in a.rows if r.needs_a_look}
-        assert {"colab", "tamper", "edited", "crash", "faults", "garbage", "empty"} <= flagged
-        assert not flagged & {"reference", "blank"}
-        for student in ("tamper", "garbage"):
-            assert f"`{student}` (report.csv line {lines[(student, a.name)]})" in markdown
-        assert len(a.graded) == sum(r.status in class_report.GRADED for r in a.rows)

@@ -26,6 +26,7 @@ import nbformat
 import pytest
 from threats import attempts, cheat_on_call, escape_cells, hide_cell, processes_with
 
+from autograder import class_report
 from autograder.core import copy_course, is_test
 from autograder.release import blank_hand_in, reference_hand_in
 from autograder.repair import defined_names
@@ -508,3 +509,30 @@ def test_the_guard_is_no_cell_of_the_autograded_notebook_nor_of_the_feedback(gra
         html = (course / "grading" / "feedback" / "reference" / assignment / f"{assignment}.html").read_text()
         assert "_autograder_restore_" not in html and "LIBRARY_PREFIXES" not in html
 
+
+def test_the_class_report_of_the_shared_grading_run(graded):
+    """``make grade``'s own class report (autograder/class_report.py, tested on made-up classes in
+    tests/test_class_report.py), from the shared run: real nbgrader output, no grading of its own."""
+    course, expected, rows, stdout = graded
+    state = course / "grading"
+    assert "Class report: " in stdout and (state / class_report.HTML_NAME).is_file()
+    markdown = (state / class_report.MARKDOWN_NAME).read_text()
+    report = class_report.collect(state, course)
+    lines = {(r.student, r.assignment): r.line for r in report.rows}
+    assert {"golden_01_statistics"} < {a.name for a in report.assignments}
+    for a in report.assignments:
+        if ("reference", a.name) not in expected:  # the golden hand-ins' frozen assignment: no made-up class
+            continue
+        full = expected[("reference", a.name)]
+        whole = {s for (s, name), points in expected.items() if name == a.name and points == full}
+        assert whole >= {"reference", "colab", "noisy"}
+        for function in a.functions:
+            assert whole <= set(function.passed), function.name  # full marks: passed every function
+            blank = next(m for m in function.mistakes if "blank" in m.students)
+            assert blank.key.startswith("not attempted"), (function.name, blank.key)
+        flagged = {r.student for r in a.rows if r.needs_a_look}
+        assert {"colab", "tamper", "edited", "crash", "faults", "garbage", "empty"} <= flagged
+        assert not flagged & {"reference", "blank"}
+        for student in ("tamper", "garbage"):
+            assert f"`{student}` (report.csv line {lines[(student, a.name)]})" in markdown
+        assert len(a.graded) == sum(r.status in class_report.GRADED for r in a.rows)
