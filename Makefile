@@ -84,7 +84,7 @@ lint: setup
 # Two pytest workers on two cores: one torch thread each (tiny models run faster single-threaded).
 test: setup lint
 	rm -f build/mutants.tsv
-	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadgroup --durations=20 $(PYTEST_ARGS)
+	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadfile --durations=20 $(PYTEST_ARGS)
 
 # Only what students receive: notebooks/, helpers/, data/, a README for students, environment.yml, pyproject.toml.
 student-dist: setup
