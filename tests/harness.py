@@ -106,56 +106,6 @@ def _test_parts(source: str) -> list[tuple[str, bool]]:
     return [(head, True), ("\n" * head.count("\n") + marker + tail, False)]
 
 
-def _run_cells(nb: nbformat.NotebookNode, cells: range, replacements: dict[str, str], namespace: dict,
-               outcome: Outcome, assignment: str, stop_at_visible_failure: bool) -> bool:
-    """Run ``nb``'s code cells with indices in ``cells`` in ``namespace``; record test results in ``outcome``.
-
-    Returns False when the run stopped at a visible failure (``stop_at_visible_failure``), True otherwise.
-    """
-    sink = io.StringIO()
-    for index in cells:
-        cell = nb.cells[index]
-        if cell.cell_type != "code":
-            continue
-        meta = nbgrader_meta(cell)
-        grade_id = meta.get("grade_id", f"cell{index}")
-        source = replacements.get(grade_id, cell.source)
-        test_cell = is_test(cell)
-        error = None
-        # A test cell runs as its visible part, then the rest: the same statements in the same order
-        # as nbgrader runs them, so that a failure is known to be visible (or hidden).
-        for part, visible in _test_parts(source) if test_cell else [(source, False)]:
-            try:
-                with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-                    exec(compile(part, f"<{assignment}:{grade_id}>", "exec"), namespace)  # noqa: S102
-            except KeyboardInterrupt:
-                raise
-            except BaseException as exc:  # noqa: BLE001 - a student's cell may raise anything, SystemExit too
-                error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
-                if visible:
-                    outcome.visible_failures[grade_id] = f"{type(exc).__name__}: {exc}"[:1000]
-                break
-        if test_cell:
-            outcome.max_points[grade_id] = float(meta.get("points", 0))
-            outcome.points[grade_id] = 0.0 if error else float(meta.get("points", 0))
-            if error:
-                outcome.failures[grade_id] = error
-            if stop_at_visible_failure and grade_id in outcome.visible_failures:
-                outcome.stopped_at = grade_id
-                return False
-        sink.seek(0)
-        sink.truncate()
-    return True
-
-
-def _prepared(assignment: str, replacements: dict[str, str]) -> nbformat.NotebookNode:
-    nb = source_notebook(assignment)
-    unknown = set(replacements) - set(solution_ids(nb))
-    if unknown:
-        raise KeyError(f"{assignment} has no answer cells {sorted(unknown)}")
-    return nb
-
-
 def run_tests(assignment: str, replacements: dict[str, str] | None = None, *,
               stop_at_visible_failure: bool = False) -> Outcome:
     """Run ``assignment``'s source notebook with answer cells replaced; return the test outcome.
@@ -172,15 +122,49 @@ def run_tests(assignment: str, replacements: dict[str, str] | None = None, *,
     import matplotlib.pyplot as plt
 
     threads = torch.get_num_threads()  # a notebook may change it; the next run must start alike
+
+    nb = source_notebook(assignment)
     replacements = dict(replacements or {})
-    nb = _prepared(assignment, replacements)
+    unknown = set(replacements) - set(solution_ids(nb))
+    if unknown:
+        raise KeyError(f"{assignment} has no answer cells {sorted(unknown)}")
+    # The cells after the last test cell earn no points and cannot change any: they need not run.
+    last_test = max(i for i, c in enumerate(nb.cells) if is_test(c))
     outcome = Outcome()
+    namespace: dict = {"__name__": "__main__"}
+    sink = io.StringIO()
     with _grading_environment(SOLUTIONS / assignment):
-        # The cells after the last test cell earn no points and cannot change any: they need not run.
-        last_test = max(i for i, c in enumerate(nb.cells) if is_test(c))
-        _run_cells(nb, range(last_test + 1), replacements, {"__name__": "__main__"}, outcome, assignment,
-                   stop_at_visible_failure)
+        for index, cell in enumerate(nb.cells[: last_test + 1]):
+            if cell.cell_type != "code":
+                continue
+            meta = nbgrader_meta(cell)
+            grade_id = meta.get("grade_id", f"cell{index}")
+            source = replacements.get(grade_id, cell.source)
+            test_cell = is_test(cell)
+            error = None
+            # A test cell runs as its visible part, then the rest: the same statements in the same order
+            # as nbgrader runs them, so that a failure is known to be visible (or hidden).
+            for part, visible in _test_parts(source) if test_cell else [(source, False)]:
+                try:
+                    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+                        exec(compile(part, f"<{assignment}:{grade_id}>", "exec"), namespace)  # noqa: S102
+                except KeyboardInterrupt:
+                    raise
+                except BaseException as exc:  # noqa: BLE001 - a student's cell may raise anything, SystemExit too
+                    error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+                    if visible:
+                        outcome.visible_failures[grade_id] = f"{type(exc).__name__}: {exc}"[:1000]
+                    break
+            sink.seek(0)
+            sink.truncate()
+            if test_cell:
+                outcome.max_points[grade_id] = float(meta.get("points", 0))
+                outcome.points[grade_id] = 0.0 if error else float(meta.get("points", 0))
+                if error:
+                    outcome.failures[grade_id] = error
+                if stop_at_visible_failure and grade_id in outcome.visible_failures:
+                    outcome.stopped_at = grade_id
+                    break
         plt.close("all")
         torch.set_num_threads(threads)
     return outcome
-
