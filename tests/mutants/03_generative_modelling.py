@@ -534,14 +534,6 @@ def sample_naive_bayes(theta, label, n, rng):
 
 
 # Added for issue 13: more mistakes a student makes, and right answers written differently.
-WRONG["reverse_kl"]["detach_then_reparameterise"] = """
-def reverse_kl(mu, log_sigma, log_p, n_samples, generator=None):
-    eps = torch.randn(n_samples, generator=generator, dtype=mu.dtype)
-    sigma = torch.exp(log_sigma)
-    z = (mu + sigma * eps).detach()
-    log_q = -0.5 * ((z - mu) / sigma) ** 2 - log_sigma - 0.5 * math.log(2 * math.pi)
-    return (log_q - log_p(z)).mean()
-"""
 WRONG["reverse_kl"]["forward_kl_by_mistake"] = """
 def reverse_kl(mu, log_sigma, log_p, n_samples, generator=None):
     eps = torch.randn(n_samples, generator=generator, dtype=mu.dtype)
