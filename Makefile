@@ -11,7 +11,7 @@ PORT ?= 8888
 LAB_ARGS ?=
 LAB_NOTEBOOK ?= notebooks/00_overview/00_overview.ipynb
 ASSIGNMENT ?=
-# make grade: JOBS groups of hand-ins at once (default: one more than the cores; with SCHEDULER, the workers'
+# make grade: JOBS grading jobs at once (default: one more than the cores; with SCHEDULER, the workers'
 # threads); SANDBOX=off grades without bubblewrap (at your own risk); SCHEDULER=tcp://host:8786 grades on Dask.
 JOBS ?=
 SANDBOX ?=

@@ -206,14 +206,14 @@ def _templates(names: list[str]) -> dict[str, bytes]:
     return templates
 
 
-def make_jobs(ready: list[HandIn], groups_per_assignment: int, templates: dict[str, bytes], *,
+def make_jobs(ready: list[HandIn], groups: int, templates: dict[str, bytes], *,
               sandbox: bool = True, threads: int = 1) -> list[tuple[GradingJob, list[HandIn]]]:
     """The grading jobs for the staged hand-ins, each with its hand-ins: each assignment's hand-ins split
-    round-robin into ``groups_per_assignment`` groups; ``threads`` OMP/MKL threads per kernel."""
+    round-robin into ``groups`` groups; ``threads`` OMP/MKL threads per kernel."""
     jobs = []
     for assignment in sorted({h.assignment for h in ready}):
         mine = [h for h in ready if h.assignment == assignment]
-        for group in (mine[i::groups_per_assignment] for i in range(groups_per_assignment)):
+        for group in (mine[i::groups] for i in range(groups)):
             if not group:
                 continue
             folders = {h.student: STAGED / h.student / assignment for h in group}
@@ -224,6 +224,15 @@ def make_jobs(ready: list[HandIn], groups_per_assignment: int, templates: dict[s
                 cell_limit=CELL_LIMIT, threads=threads, sandbox=sandbox,
             ), group))
     return jobs
+
+
+def groups_per_assignment(slots: int, assignments: int) -> int:
+    """Into how many jobs each assignment's hand-ins are split: enough for every slot to have a job, no more.
+
+    Each job costs two nbgrader processes (autograde, then feedback) besides its hand-ins, so one assignment on
+    3 slots makes 3 jobs, but 7 assignments on 2 slots make 7 jobs (one each), not 14.
+    """
+    return max(1, -(-slots // max(1, assignments)))
 
 
 def absorb(result: JobResult, by_key: dict[tuple[str, str], HandIn]) -> None:
@@ -239,8 +248,9 @@ def grade_all(ready: list[HandIn], jobs: int | None = None, *, sandbox: bool = T
     """Grade the staged hand-ins as grading jobs on an executor, and merge their results here.
 
     Locally (no ``scheduler``) ``jobs`` processes (default: one more than the cores) each grade one group of
-    hand-ins at a time; with ``scheduler`` (a Dask scheduler's address) the jobs go to its workers, in as many
-    groups per assignment as ``jobs`` or, by default, as the workers have threads. Each job runs in a scratch
+    hand-ins at a time; with ``scheduler`` (a Dask scheduler's address) the jobs go to its workers, ``jobs`` or,
+    by default, as many at once as the workers have threads. Each assignment's hand-ins are split into just
+    enough groups for every slot to get one (:func:`groups_per_assignment`). Each job runs in a scratch
     course of its own (:func:`autograder.jobs.grade_job`); this process alone merges the results into the
     gradebook, one after another, as they arrive. A job that fails (its process or worker died every time it
     was tried, or it raised) marks its hand-ins ``failed`` with the reason; it is not retried.
@@ -254,9 +264,10 @@ def grade_all(ready: list[HandIn], jobs: int | None = None, *, sandbox: bool = T
         shutil.rmtree(FEEDBACK / h.student / h.assignment, ignore_errors=True)
     local_jobs = jobs or (os.cpu_count() or 1) + 1
     with make_executor(scheduler, local_jobs) as pool:
-        groups = jobs or (pool.slots() if scheduler else local_jobs)
+        slots = jobs or (pool.slots() if scheduler else local_jobs)
+        groups = groups_per_assignment(slots, len({h.assignment for h in ready}))
         # a kernel alone on this machine may use every core; on a cluster's worker or beside others, one
-        threads = 1 if scheduler or groups > 1 else max(1, os.cpu_count() or 1)
+        threads = 1 if scheduler or slots > 1 else max(1, os.cpu_count() or 1)
         planned = make_jobs(ready, groups, templates, sandbox=sandbox, threads=threads)
         print(f"Grading {len(ready)} hand-ins in {len(planned)} jobs on {pool.describe()}", flush=True)
         payloads = {index: job for index, (job, _) in enumerate(planned)}
@@ -326,8 +337,8 @@ def grade(argv: list[str] | None = None) -> int:
     # One more group than cores: while one kernel starts or waits, the others compute (measured: about 7% faster
     # than one group a core for 20 hand-ins on 2 cores).
     parser.add_argument("--jobs", type=int, default=None,
-                        help="groups of hand-ins graded at once (default: one more than the cores; with --scheduler,"
-                             " groups per assignment, default: the workers' threads)")
+                        help="grading jobs at once (default: one more than the cores; with --scheduler, the workers'"
+                             " threads)")
     parser.add_argument("--sandbox", choices=["on", "off"], default=os.environ.get("SANDBOX") or "on",
                         help="run each hand-in's kernel under bubblewrap (default on; also SANDBOX=on|off)")
     parser.add_argument("--scheduler", default=os.environ.get("SCHEDULER") or None,
