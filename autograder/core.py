@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import nbgrader.api as _nbgrader_api
 from nbformat import NotebookNode
 from nbgrader.utils import is_grade, is_locked, is_solution, is_task
 
@@ -29,6 +30,28 @@ except ModuleNotFoundError:  # Python 3.10
 SCRIPTS = str(Path(sys.executable).parent)
 if SCRIPTS not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = os.pathsep.join([SCRIPTS, os.environ.get("PATH", "")])
+
+
+
+@functools.cache
+def alembic_head() -> str:
+    """The revision nbgrader stamps a new gradebook with, read in-process from nbgrader's migration scripts.
+
+    nbgrader's own ``nbgrader.api.get_alembic_version`` runs ``alembic heads`` as a subprocess each time a gradebook
+    is created (2 s on a quiet machine, 10 s on a busy one; every grading job's template and every scratch course
+    creates one). The answer is the same (``tests/test_core.py`` compares them), so this replaces it below,
+    in every process that imports this module: ours, and nbgrader's, through ``nbgrader_config.py``.
+    """
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import ALEMBIC_DIR
+
+    head = ScriptDirectory(ALEMBIC_DIR).get_current_head()
+    if not head:
+        raise RuntimeError(f"no alembic head revision in {ALEMBIC_DIR}")
+    return head
+
+
+_nbgrader_api.get_alembic_version = alembic_head
 
 PACKAGE = Path(__file__).resolve().parent
 """This package's folder: it holds ``nbgrader_config.py``, so nbgrader runs here."""
@@ -164,16 +187,45 @@ def nbgrader(
     )
 
 
+def nbgrader_api(root: Path | None = None, *, release: Path | str | None = None, db: str | None = None) -> Any:
+    """nbgrader's Python API (``nbgrader.apps.NbGraderAPI``) in this process, with the course's configuration
+    (``nbgrader_config.py``), for steps that run only the instructor's notebooks (no hand-in's code runs here).
+
+    ``root`` is another course's root (default the course's), ``release`` where ``generate_assignment`` writes
+    (default ``notebooks/``) and ``db`` the gradebook's address (default the course's). One process instead of
+    ``nbgrader`` once per assignment: each start imports nbgrader (about 2.5 s).
+    """
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(PACKAGE)).load_config()
+    overrides: dict[str, Any] = {"root": str(root or ROOT)}
+    if release is not None:
+        overrides["release_directory"] = str(release)
+    if db is not None:
+        overrides["db_url"] = db
+    config.merge(Config({"CourseDirectory": overrides}))
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
 def generate_assignment(names: list[str], to: Path | str | None = None) -> None:
     """``nbgrader generate_assignment`` of each of ``names`` into ``notebooks/`` (or ``to``), then mark each
     student notebook as generated (its metadata ``course.generated`` says from where and how)."""
-    extra = [f"--CourseDirectory.release_directory={to}"] if to else []
-    for name in names:
-        done = nbgrader("generate_assignment", name, "--force", *extra)
-        if done.returncode != 0:
-            raise SystemExit(f"nbgrader generate_assignment {name} failed:\n{done.stdout}\n{done.stderr}")
-        import nbformat
+    import warnings
 
+    import nbformat
+
+    STATE.mkdir(parents=True, exist_ok=True)
+    api = nbgrader_api(release=to)
+    for name in names:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # as PYTHONWARNINGS=ignore did for the nbgrader command
+            result = api.generate_assignment(name, force=True)
+        if not result.get("success"):
+            raise SystemExit(f"nbgrader generate_assignment {name} failed:\n{result.get('log', '')}\n"
+                             f"{result.get('error', '')}")
         target = (Path(to) if to else ROOT / "notebooks") / name / f"{name}.ipynb"
         nb = nbformat.read(target, as_version=4)
         nb.metadata["course"] = {

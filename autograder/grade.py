@@ -35,7 +35,6 @@ import shutil
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,8 +195,7 @@ def _templates(names: list[str]) -> dict[str, bytes]:
             templates[name] = cached.read_bytes()
         else:
             stale.append((name, digest))
-    with ThreadPoolExecutor(max_workers=max(1, min(len(stale), os.cpu_count() or 1))) as pool:
-        made = list(pool.map(lambda item: template_gradebook(item[0], source_path(item[0]))[0], stale))
+    made = [template_gradebook(name, source_path(name))[0] for name, _ in stale]  # in this process, one by one
     REGISTERED.mkdir(parents=True, exist_ok=True)
     for (name, digest), data in zip(stale, made, strict=True):
         (REGISTERED / f"{name}.gradebook.db").write_bytes(data)

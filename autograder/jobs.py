@@ -260,16 +260,21 @@ def template_gradebook(assignment: str, source: Path) -> tuple[bytes, str]:
     ``nbgrader generate_assignment`` of the source notebook ``source`` in a scratch course; returns the
     gradebook's bytes (what a :class:`GradingJob` carries) and the released notebook (nbformat JSON).
     """
+    import warnings
+
+    from autograder.core import nbgrader_api
+
     with tempfile.TemporaryDirectory(prefix="gradebook-template-") as scratch:
         root = Path(scratch) / "course"
         (root / "solutions" / assignment).mkdir(parents=True)
         shutil.copy2(source, root / "solutions" / assignment / f"{assignment}.ipynb")
         (root / "grading").mkdir()
-        env = dict(os.environ, COURSE_ROOT=str(root), COURSE_STATE=str(root / "grading"), PYTHONWARNINGS="ignore")
-        done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force",
-                               f"--CourseDirectory.release_directory={root / 'release'}"],
-                              cwd=PACKAGE, env=env, capture_output=True, text=True, check=False, timeout=600)
+        api = nbgrader_api(root, release=root / "release", db=f"sqlite:///{root / 'grading' / 'gradebook.db'}")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            done = api.generate_assignment(assignment, force=True)
         released = root / "release" / assignment / f"{assignment}.ipynb"
-        if done.returncode != 0 or not released.is_file():
-            raise RuntimeError(f"nbgrader generate_assignment {assignment} failed:\n{done.stdout}\n{done.stderr}")
+        if not done.get("success") or not released.is_file():
+            raise RuntimeError(f"nbgrader generate_assignment {assignment} failed:\n{done.get('log', '')}\n"
+                               f"{done.get('error', '')}")
         return (root / "grading" / "gradebook.db").read_bytes(), released.read_text()
