@@ -73,11 +73,15 @@ from tqdm import tqdm as _tqdm
 
 
 def _noisy(function):
+    last_cell = [None]
+
     @_functools.wraps(function)
-    def wrapper(*args, **kwargs):  # a library that warns and shows a progress bar (on stderr) when called
-        _warnings.warn("a deprecation warning from a library", UserWarning, stacklevel=1)
-        for _ in _tqdm(range(1)):
-            pass
+    def wrapper(*args, **kwargs):  # a library that warns and shows a progress bar (stderr) in each cell that calls it
+        if last_cell[0] != len(In):  # IPython's input history: one more entry for every cell run
+            last_cell[0] = len(In)
+            _warnings.warn("a deprecation warning from a library", UserWarning, stacklevel=1)
+            for _ in _tqdm(range(1)):
+                pass
         return function(*args, **kwargs)
     return wrapper
 
