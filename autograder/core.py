@@ -187,27 +187,29 @@ def nbgrader(
     )
 
 
-def nbgrader_api(root: Path | None = None, *, release: Path | str | None = None, db: str | None = None) -> Any:
+def nbgrader_api(root: Path | None = None, *, release: Path | str | None = None, db: str | None = None,
+                 config: dict[str, dict[str, Any]] | None = None) -> Any:
     """nbgrader's Python API (``nbgrader.apps.NbGraderAPI``) in this process, with the course's configuration
     (``nbgrader_config.py``), for steps that run only the instructor's notebooks (no hand-in's code runs here).
 
     ``root`` is another course's root (default the course's), ``release`` where ``generate_assignment`` writes
-    (default ``notebooks/``) and ``db`` the gradebook's address (default the course's). One process instead of
-    ``nbgrader`` once per assignment: each start imports nbgrader (about 2.5 s).
+    (default ``notebooks/``), ``db`` the gradebook's address (default the course's) and ``config`` more settings
+    (``{"InsertGuard": {"cell_limit": 20}}``). One process instead of ``nbgrader`` once per step: each start imports
+    nbgrader (about 2.5 s).
     """
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
 
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(PACKAGE)).load_config()
+    settings = PyFileConfigLoader("nbgrader_config.py", path=str(PACKAGE)).load_config()
     overrides: dict[str, Any] = {"root": str(root or ROOT)}
     if release is not None:
         overrides["release_directory"] = str(release)
     if db is not None:
         overrides["db_url"] = db
-    config.merge(Config({"CourseDirectory": overrides}))
-    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    settings.merge(Config({"CourseDirectory": overrides, **(config or {})}))
+    return NbGraderAPI(coursedir=CourseDirectory(config=settings), config=settings)
 
 
 def generate_assignment(names: list[str], to: Path | str | None = None) -> None:

@@ -4,7 +4,7 @@ deleted tests, replaced comparison functions, endless loops, exits, dead kernels
 not notebooks; and issue 16's threats (tests/threats.py). Every grading costs a kernel, its imports and the
 notebook's cells, so the cases are combined into few hand-ins: warnings on stderr in the Colab save (of RIGHT
 answers), edited tests and hiding failures inside the kernel in the tampering hand-in (of wrong answers), reaching
-outside the sandbox and exhausting the machine in the crashing one.
+outside the sandbox and exhausting the machine in the crashing one (in two assignments, as the faults).
 One grading run (all hand-ins, two at once) serves every test in this module."""
 
 from __future__ import annotations
@@ -39,8 +39,11 @@ SANDBOX = sandbox_problem() is None
 """Threat hand-ins are built and graded only where the kernels can be sandboxed (else: SANDBOX=off, skipped)."""
 needs_sandbox = pytest.mark.skipif(not SANDBOX, reason=f"no sandbox: {sandbox_problem()}")
 
-FAULTS_IN = (graded_assignments()[0], graded_assignments()[-1])
-"""The assignments that get the 'faults' hand-in (an endless loop, sys.exit, os._exit)."""
+GENERIC_IN = (graded_assignments()[0], graded_assignments()[-1])
+"""The assignments (a numpy and a torch one) that get the hand-ins whose cases do not depend on the notebook:
+'crash' (a dead kernel, the sandbox's threats) and 'faults' (an endless loop, sys.exit, os._exit). Their code is
+inserted, the same in every notebook, and is caught by the same mechanism (the kernel, the sandbox, the executor),
+so two assignments try it, not six; each grading costs a kernel and its imports (and 'faults' a cell limit)."""
 GOLDEN = Path(__file__).resolve().parent / "golden"
 GOLDEN_ASSIGNMENT = "golden_01_statistics"
 GOLDEN_COLUMNS = ["student", "assignment", "autograded", "max_autograded", "status", "repaired", "flags", "detail"]
@@ -184,20 +187,20 @@ def build_hand_ins(course: Path, port: int = 0, marker: str = "") -> dict:
         # a dead kernel after the second test cell: the tests before it keep their points. Where there is a sandbox,
         # also issue 16's threats 1 and 3 before the (reference) answers: reaching outside the hand-in, leaving
         # processes behind (that must not outlive even a killed kernel), exhausting memory, processes and disk
-        crashing = copy.deepcopy(ref)
-        crashing.cells.insert(tests[1][0] + 1, code_cell(KILL))
-        if SANDBOX:  # the threats must not run unconfined
-            state = course / "grading"
-            other = state / "submitted" / "reference" / a / f"{a}.ipynb"
-            for source in reversed(escape_cells(state, ROOT, other, port, marker)):
-                crashing.cells.insert(first_answer, code_cell(source))
-        expected[("crash", a)] = sum(m["points"] for _, m in tests[:2])
-        put("crash", a, crashing)
+        if a in GENERIC_IN:
+            crashing = copy.deepcopy(ref)
+            crashing.cells.insert(tests[1][0] + 1, code_cell(KILL))
+            if SANDBOX:  # the threats must not run unconfined
+                state = course / "grading"
+                other = state / "submitted" / "reference" / a / f"{a}.ipynb"
+                for source in reversed(escape_cells(state, ROOT, other, port, marker)):
+                    crashing.cells.insert(first_answer, code_cell(source))
+            expected[("crash", a)] = sum(m["points"] for _, m in tests[:2])
+            put("crash", a, crashing)
 
-        # an endless loop inside the first answer, sys.exit() and os._exit() in cells of their own: the same
-        # mechanism (the executor's cell limit and restarts) in every notebook, so tried in two (a numpy and a
-        # torch one), not six: it costs a cell limit of busy loop each (about 20 s of a grading slot)
-        if a in FAULTS_IN:
+        # an endless loop inside the first answer, sys.exit() and os._exit() in cells of their own (the executor's
+        # cell limit and restarts; it costs a cell limit of busy loop, about 20 s of a grading slot)
+        if a in GENERIC_IN:
             faulty = copy.deepcopy(ref)
             answer = faulty.cells[first_answer]
             begin = next(line for line in answer.source.splitlines() if "### BEGIN SOLUTION" in line)
@@ -313,11 +316,19 @@ def score(report, student, assignment):
 
 
 @pytest.mark.parametrize("assignment", graded_assignments())
-@pytest.mark.parametrize("student", ["reference", "blank", "colab", "tamper", "crash"])
+@pytest.mark.parametrize("student", ["reference", "blank", "colab", "tamper"])
 def test_hand_in_scores_what_it_deserves(graded, assignment, student):
     _, expected, report, _ = graded
     got = score(report, student, assignment)
     assert got == pytest.approx(expected[(student, assignment)]), report[(student, assignment)]
+
+
+@pytest.mark.parametrize("assignment", GENERIC_IN)
+def test_a_dead_kernel_keeps_the_points_of_the_tests_before_it(graded, assignment):
+    _, expected, report, _ = graded
+    row = report[("crash", assignment)]
+    assert score(report, "crash", assignment) == pytest.approx(expected[("crash", assignment)]), row
+    assert "kernel died" in row["flags"]
 
 
 @pytest.mark.parametrize("assignment", graded_assignments())
@@ -330,10 +341,9 @@ def test_repairs_and_flags_are_reported(graded, assignment):
     for name in ("numpy.allclose", "math.isclose", "torch.allclose", "helpers.checks.check_close"):
         assert name in tamper
     assert "test cells edited" in tamper and "missing" in tamper and "cleared" in tamper
-    assert "kernel died" in report[("crash", assignment)]["flags"]
 
 
-@pytest.mark.parametrize("assignment", FAULTS_IN)
+@pytest.mark.parametrize("assignment", GENERIC_IN)
 def test_faults_keep_finished_points_and_are_named(graded, assignment):
     _, expected, report, _ = graded
     row = report[("faults", assignment)]
@@ -462,7 +472,7 @@ BLOCKED = ("read the gradebook", "write the gradebook", "write another student's
 
 
 @needs_sandbox
-@pytest.mark.parametrize("assignment", graded_assignments())
+@pytest.mark.parametrize("assignment", GENERIC_IN)
 def test_escaping_hand_in_is_contained_and_flagged(graded, assignment):
     course, expected, report, _ = graded
     row = report[("crash", assignment)]  # the escape attempts, then the reference's answers, a kill after two tests
@@ -535,8 +545,8 @@ def test_the_class_report_of_the_shared_grading_run(graded):
             blank = next(m for m in function.mistakes if "blank" in m.students)
             assert blank.key.startswith("not attempted"), (function.name, blank.key)
         flagged = {r.student for r in a.rows if r.needs_a_look}
-        assert {"colab", "tamper", "crash", "garbage", "empty"} | (
-            {"faults"} if a.name in FAULTS_IN else set()) <= flagged
+        assert {"colab", "tamper", "garbage", "empty"} | (
+            {"crash", "faults"} if a.name in GENERIC_IN else set()) <= flagged
         assert not flagged & {"reference", "blank"}
         for student in ("tamper", "garbage"):
             assert f"`{student}` (report.csv line {lines[(student, a.name)]})" in markdown
