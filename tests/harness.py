@@ -12,6 +12,10 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import pickle
+import signal
+import struct
+import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,8 +33,8 @@ from autograder.core import (
     source_path,
 )
 
-__all__ = ["ROOT", "SOLUTIONS", "Outcome", "assignments", "grade_test_ids", "graded_assignments", "load_mutants",
-           "nbgrader_meta", "run_tests", "solution_ids", "source_notebook"]
+__all__ = ["ROOT", "SOLUTIONS", "Outcome", "Prefix", "assignments", "grade_test_ids", "graded_assignments",
+           "load_mutants", "nbgrader_meta", "run_tests", "solution_ids", "source_notebook"]
 
 SOLUTIONS = ROOT / "solutions"
 
@@ -106,6 +110,53 @@ def _test_parts(source: str) -> list[tuple[str, bool]]:
     return [(head, True), ("\n" * head.count("\n") + marker + tail, False)]
 
 
+def _run_cells(assignment: str, cells: list, first: int, namespace: dict, outcome: Outcome,
+               replacements: dict[str, str], stop_at_visible_failure: bool) -> None:
+    """Run ``cells[first:]`` of ``assignment``'s source notebook in ``namespace``, recording into ``outcome``."""
+    sink = io.StringIO()
+    for index, cell in enumerate(cells[first:], start=first):
+        if cell.cell_type != "code":
+            continue
+        meta = nbgrader_meta(cell)
+        grade_id = meta.get("grade_id", f"cell{index}")
+        source = replacements.get(grade_id, cell.source)
+        test_cell = is_test(cell)
+        error = None
+        # A test cell runs as its visible part, then the rest: the same statements in the same order
+        # as nbgrader runs them, so that a failure is known to be visible (or hidden).
+        for part, visible in _test_parts(source) if test_cell else [(source, False)]:
+            try:
+                with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+                    exec(compile(part, f"<{assignment}:{grade_id}>", "exec"), namespace)  # noqa: S102
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # noqa: BLE001 - a student's cell may raise anything, SystemExit too
+                error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+                if visible:
+                    outcome.visible_failures[grade_id] = f"{type(exc).__name__}: {exc}"[:1000]
+                break
+        sink.seek(0)
+        sink.truncate()
+        if test_cell:
+            outcome.max_points[grade_id] = float(meta.get("points", 0))
+            outcome.points[grade_id] = 0.0 if error else float(meta.get("points", 0))
+            if error:
+                outcome.failures[grade_id] = error
+            if stop_at_visible_failure and grade_id in outcome.visible_failures:
+                outcome.stopped_at = grade_id
+                return
+
+
+def _cells_to_run(assignment: str, replacements: dict[str, str]) -> list:
+    nb = source_notebook(assignment)
+    unknown = set(replacements) - set(solution_ids(nb))
+    if unknown:
+        raise KeyError(f"{assignment} has no answer cells {sorted(unknown)}")
+    # The cells after the last test cell earn no points and cannot change any: they need not run.
+    last_test = max(i for i, c in enumerate(nb.cells) if is_test(c))
+    return nb.cells[: last_test + 1]
+
+
 def run_tests(assignment: str, replacements: dict[str, str] | None = None, *,
               stop_at_visible_failure: bool = False) -> Outcome:
     """Run ``assignment``'s source notebook with answer cells replaced; return the test outcome.
@@ -122,49 +173,107 @@ def run_tests(assignment: str, replacements: dict[str, str] | None = None, *,
     import matplotlib.pyplot as plt
 
     threads = torch.get_num_threads()  # a notebook may change it; the next run must start alike
-
-    nb = source_notebook(assignment)
     replacements = dict(replacements or {})
-    unknown = set(replacements) - set(solution_ids(nb))
-    if unknown:
-        raise KeyError(f"{assignment} has no answer cells {sorted(unknown)}")
-    # The cells after the last test cell earn no points and cannot change any: they need not run.
-    last_test = max(i for i, c in enumerate(nb.cells) if is_test(c))
+    cells = _cells_to_run(assignment, replacements)
     outcome = Outcome()
-    namespace: dict = {"__name__": "__main__"}
-    sink = io.StringIO()
     with _grading_environment(SOLUTIONS / assignment):
-        for index, cell in enumerate(nb.cells[: last_test + 1]):
-            if cell.cell_type != "code":
-                continue
-            meta = nbgrader_meta(cell)
-            grade_id = meta.get("grade_id", f"cell{index}")
-            source = replacements.get(grade_id, cell.source)
-            test_cell = is_test(cell)
-            error = None
-            # A test cell runs as its visible part, then the rest: the same statements in the same order
-            # as nbgrader runs them, so that a failure is known to be visible (or hidden).
-            for part, visible in _test_parts(source) if test_cell else [(source, False)]:
-                try:
-                    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-                        exec(compile(part, f"<{assignment}:{grade_id}>", "exec"), namespace)  # noqa: S102
-                except KeyboardInterrupt:
-                    raise
-                except BaseException as exc:  # noqa: BLE001 - a student's cell may raise anything, SystemExit too
-                    error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
-                    if visible:
-                        outcome.visible_failures[grade_id] = f"{type(exc).__name__}: {exc}"[:1000]
-                    break
-            sink.seek(0)
-            sink.truncate()
-            if test_cell:
-                outcome.max_points[grade_id] = float(meta.get("points", 0))
-                outcome.points[grade_id] = 0.0 if error else float(meta.get("points", 0))
-                if error:
-                    outcome.failures[grade_id] = error
-                if stop_at_visible_failure and grade_id in outcome.visible_failures:
-                    outcome.stopped_at = grade_id
-                    break
+        _run_cells(assignment, cells, 0, {"__name__": "__main__"}, outcome, replacements, stop_at_visible_failure)
         plt.close("all")
         torch.set_num_threads(threads)
     return outcome
+
+
+# --- the same, from a process that already ran the cells before the answer --------------------------------
+
+
+def _send(fd: int, obj: object) -> None:
+    data = pickle.dumps(obj)
+    os.write(fd, struct.pack("!Q", len(data)))
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _receive(fd: int) -> object:
+    def exactly(n: int) -> bytes:
+        chunks = b""
+        while len(chunks) < n:
+            chunk = os.read(fd, n - len(chunks))
+            if not chunk:
+                raise EOFError("the other process closed the pipe")
+            chunks += chunk
+        return chunks
+
+    (length,) = struct.unpack("!Q", exactly(8))
+    return pickle.loads(exactly(length))  # noqa: S301 - our own child process
+
+
+class Prefix:
+    """A process (forked from this one) that ran ``assignment``'s source notebook up to, not including, the answer
+    cell ``cell_id``, as :func:`run_tests` does, and then waits. :meth:`run` forks it again for each replacement
+    of that cell, and the copy runs the notebook from that cell on: the same cells on the same state as
+    :func:`run_tests` (a fork copies the whole process), without running the cells before it again. Linux (fork).
+    :meth:`close` ends it (by its pid)."""
+
+    def __init__(self, assignment: str, cell_id: str) -> None:
+        self.assignment, self.cell_id = assignment, cell_id
+        self._cells = _cells_to_run(assignment, {})
+        self._first = next(i for i, c in enumerate(self._cells) if nbgrader_meta(c).get("grade_id") == cell_id)
+        requests_r, self._requests = os.pipe()
+        self._replies, replies_w = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the prefix process: it never returns to pytest
+            code = 1
+            try:
+                os.close(self._requests)
+                os.close(self._replies)
+                self._serve(requests_r, replies_w)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(requests_r)
+        os.close(replies_w)
+
+    def _serve(self, requests: int, replies: int) -> None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        outcome = Outcome()
+        namespace: dict = {"__name__": "__main__"}
+        with _grading_environment(SOLUTIONS / self.assignment):
+            _run_cells(self.assignment, self._cells[: self._first], 0, namespace, outcome, {}, False)
+            while (request := _receive(requests)) is not None:
+                source, stop = request
+                child = os.fork()
+                if child == 0:  # runs one replacement from the answer cell on, sends its outcome, exits
+                    code = 1
+                    try:
+                        _run_cells(self.assignment, self._cells, self._first, namespace, outcome,
+                                   {self.cell_id: source}, stop)
+                        _send(replies, outcome)
+                        code = 0
+                    finally:
+                        os._exit(code)
+                _, status = os.waitpid(child, 0)
+                if status != 0:
+                    _send(replies, RuntimeError(f"the run of {self.cell_id} ended with status {status}"))
+
+    def run(self, source: str, *, stop_at_visible_failure: bool = False) -> Outcome:
+        """The outcome of the notebook with the answer cell replaced by ``source`` (see :func:`run_tests`)."""
+        _send(self._requests, (source, stop_at_visible_failure))
+        reply = _receive(self._replies)
+        if isinstance(reply, BaseException):
+            raise reply
+        return reply
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            _send(self._requests, None)
+        os.close(self._requests)
+        os.close(self._replies)
+        for _ in range(100):  # 10 s, then killed by its pid
+            if os.waitpid(self.pid, os.WNOHANG)[0]:
+                return
+            time.sleep(0.1)
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)

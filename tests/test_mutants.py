@@ -19,9 +19,11 @@ the summary that ``tests/conftest.py`` prints at the end of the run.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from harness import ROOT, graded_assignments, load_mutants, run_tests, solution_ids, source_notebook
+from harness import ROOT, Prefix, graded_assignments, load_mutants, run_tests, solution_ids, source_notebook
 
 REPORT = ROOT / "build" / "mutants.tsv"
 
@@ -115,12 +117,49 @@ def test_reference_scores_full_marks_in_process(assignment):
     assert not outcome.visible_failures, outcome.visible_failures
 
 
+@pytest.fixture(scope="module")
+def prefixes():
+    """The :class:`harness.Prefix` processes of the assignment whose mutants run now, by answer cell: the cells
+    before an answer run once for all its mutants, not once for each (the mutants come assignment by assignment)."""
+    running: dict[tuple[str, str], Prefix] = {}
+    yield running
+    for prefix in running.values():
+        prefix.close()
+
+
+def run_mutant(prefixes, assignment, cell_id, source, stop):  # noqa: ANN001, ANN201
+    """What ``run_tests(assignment, {cell_id: source}, stop_at_visible_failure=stop)`` gives, from a Prefix."""
+    if not hasattr(os, "fork"):
+        return run_tests(assignment, {cell_id: source}, stop_at_visible_failure=stop)
+    for key in [key for key in prefixes if key[0] != assignment]:
+        prefixes.pop(key).close()
+    if (assignment, cell_id) not in prefixes:
+        prefixes[(assignment, cell_id)] = Prefix(assignment, cell_id)
+    return prefixes[(assignment, cell_id)].run(source, stop_at_visible_failure=stop)
+
+
+@pytest.mark.parametrize("assignment", graded_assignments())
+def test_a_run_from_a_prefix_equals_a_whole_run(assignment):
+    """The mutants below run from a forked :class:`harness.Prefix`: for the last answer cell (the longest prefix), a
+    WRONG mutant stopped at its first visible failure and a RIGHT one run to the end give what whole runs give."""
+    module = load_mutants(assignment)
+    cell_id = [c for c in solution_ids(source_notebook(assignment)) if c in module.WRONG and c in module.RIGHT][-1]
+    prefix = Prefix(assignment, cell_id)
+    try:
+        for kind, stop in (("WRONG", True), ("RIGHT", False)):
+            source = next(iter(getattr(module, kind)[cell_id].values()))
+            whole = run_tests(assignment, {cell_id: source}, stop_at_visible_failure=stop)
+            assert prefix.run(source, stop_at_visible_failure=stop) == whole, (kind, cell_id)
+    finally:
+        prefix.close()
+
+
 @pytest.mark.parametrize(("assignment", "kind", "cell_id", "label", "source"), list(cases()))
-def test_mutant(assignment, kind, cell_id, label, source):
+def test_mutant(prefixes, assignment, kind, cell_id, label, source):
     marked = kind == "WRONG" and label in hidden_only(load_mutants(assignment)).get(cell_id, {})
     # A WRONG answer's verdict is settled at the first visible failure (its cell scores 0, a visible check caught
     # it): the rest of the notebook need not run. RIGHT and hidden-only ones run to the end.
-    outcome = run_tests(assignment, {cell_id: source}, stop_at_visible_failure=kind == "WRONG" and not marked)
+    outcome = run_mutant(prefixes, assignment, cell_id, source, kind == "WRONG" and not marked)
     caught_by = next(iter(outcome.visible_failures), "-")
     message = outcome.visible_failures.get(caught_by) or next(iter(outcome.failures.values()), "")
     points = f"{outcome.score:g}/{outcome.max_score:g}"
