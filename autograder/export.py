@@ -47,7 +47,7 @@ from pathlib import Path
 from nbgrader.plugins import ExportPlugin
 from traitlets import Unicode
 
-from autograder.core import DOWNLOADED, FEEDBACK, GRADES_CSV, HAND_IN_PATTERN, STATE, db_url, nbgrader
+from autograder.core import DOWNLOADED, FEEDBACK, GRADES_CSV, HAND_IN_PATTERN, STATE, db_url, nbgrader, nbgrader_api
 
 EXPORT = STATE / "export"
 """Where ``make export`` writes the import files, the unmatched list and the feedback zips."""
@@ -62,10 +62,19 @@ Scores = dict[str, dict[str, tuple[float, float]]]
 
 
 def export_grades() -> None:
-    """Write ``grading/grades.csv`` with ``nbgrader export``."""
-    done = nbgrader("export", f"--to={GRADES_CSV}")
-    if done.returncode != 0:
-        raise SystemExit(f"nbgrader export failed:\n{done.stdout}\n{done.stderr}")
+    """Write ``grading/grades.csv`` as ``nbgrader export`` does (its CSV exporter, every assignment and student, the
+    course's configuration), in this process: not one more start of nbgrader for each ``make grade``."""
+    import warnings
+
+    from nbgrader.api import Gradebook
+    from nbgrader.plugins import CsvExportPlugin
+
+    api = nbgrader_api()
+    exporter = CsvExportPlugin(parent=api)
+    exporter.to = str(GRADES_CSV)
+    with warnings.catch_warnings(), Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        warnings.simplefilter("ignore")  # SQLAlchemy's warnings from inside nbgrader's API
+        exporter.export(gradebook)
 
 
 def gradebook_scores() -> dict[tuple[str, str], dict[str, float]]:
