@@ -32,7 +32,6 @@ if SCRIPTS not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = os.pathsep.join([SCRIPTS, os.environ.get("PATH", "")])
 
 
-
 @functools.cache
 def alembic_head() -> str:
     """The revision nbgrader stamps a new gradebook with, read in-process from nbgrader's migration scripts.

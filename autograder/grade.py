@@ -227,8 +227,8 @@ def make_jobs(ready: list[HandIn], groups: int, templates: dict[str, bytes], *,
 def groups_per_assignment(slots: int, assignments: int) -> int:
     """Into how many jobs each assignment's hand-ins are split: enough for every slot to have a job, no more.
 
-    Each job costs two nbgrader processes (autograde, then feedback) besides its hand-ins, so one assignment on
-    3 slots makes 3 jobs, but 7 assignments on 2 slots make 7 jobs (one each), not 14.
+    Each job costs a start of nbgrader (its autograde, then its feedback) besides its hand-ins, so one assignment
+    on 3 slots makes 3 jobs, but 7 assignments on 2 slots make 7 jobs (one each), not 14.
     """
     return max(1, -(-slots // max(1, assignments)))
 

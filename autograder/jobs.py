@@ -25,7 +25,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.core import PACKAGE
+from autograder.core import AUTOGRADED, PACKAGE, nbgrader_api
 from autograder.safeguards import EXIT_MARK, RESTORED_MARK, SYS_EXIT_MARK, TAMPER_MARK, TIMEOUT_MARK, VERDICT_MARK
 
 HAND_IN_TIMEOUT_S = 1200
@@ -263,10 +263,6 @@ def template_gradebook(assignment: str, source: Path) -> tuple[bytes, str]:
     ``nbgrader generate_assignment`` of the source notebook ``source`` in a scratch course; returns the
     gradebook's bytes (what a :class:`GradingJob` carries) and the released notebook (nbformat JSON).
     """
-    import warnings
-
-    from autograder.core import nbgrader_api
-
     with tempfile.TemporaryDirectory(prefix="gradebook-template-") as scratch:
         root = Path(scratch) / "course"
         (root / "solutions" / assignment).mkdir(parents=True)
@@ -288,10 +284,6 @@ def main(argv: list[str] | None = None) -> int:
     course (``COURSE_ROOT``, ``COURSE_STATE``): ``nbgrader autograde`` of each student's staged hand-in, then
     ``nbgrader generate_feedback`` of those it graded, through nbgrader's Python API in this one process (one start
     of nbgrader, about 2.5 s, instead of two). nbgrader's log goes to stdout."""
-    import warnings
-
-    from autograder.core import AUTOGRADED, nbgrader_api
-
     args = sys.argv[1:] if argv is None else argv
     options: dict[str, dict[str, int]] = {}
     for option in (a for a in args if a.startswith("--")):

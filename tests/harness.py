@@ -217,7 +217,7 @@ class Prefix:
 
     def __init__(self, assignment: str, cell_id: str) -> None:
         self.assignment, self.cell_id = assignment, cell_id
-        self._cells = _cells_to_run(assignment, {})
+        self._cells = _cells_to_run(assignment, {cell_id: ""})  # a KeyError for a cell_id that is no answer
         self._first = next(i for i, c in enumerate(self._cells) if nbgrader_meta(c).get("grade_id") == cell_id)
         requests_r, self._requests = os.pipe()
         self._replies, replies_w = os.pipe()

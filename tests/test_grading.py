@@ -145,8 +145,8 @@ def build_hand_ins(course: Path, port: int = 0, marker: str = "") -> dict:
         expected[("blank", a)] = 0
         put("blank", a, blank_hand_in(a))
         # a Colab save, renamed, of RIGHT mutants (answers written differently from the solution, tests/mutants/),
-        # every function of which warns and shows a progress bar (on stderr) when called: repaired, full marks, not
-        # flagged by the screen. (One hand-in for the three: each grading costs a kernel and its imports.)
+        # every function of which warns and shows a progress bar (on stderr) in each cell that calls it: repaired,
+        # full marks, not flagged by the screen. (One hand-in for the three: each grading costs a kernel and imports.)
         right = copy.deepcopy(ref)
         variants = {k: next(iter(v.values())) for k, v in load_mutants(a).RIGHT.items()}
         for cell in right.cells:
@@ -198,9 +198,8 @@ def build_hand_ins(course: Path, port: int = 0, marker: str = "") -> dict:
             expected[("crash", a)] = sum(m["points"] for _, m in tests[:2])
             put("crash", a, crashing)
 
-        # an endless loop inside the first answer, sys.exit() and os._exit() in cells of their own (the executor's
-        # cell limit and restarts; it costs a cell limit of busy loop, about 20 s of a grading slot)
-        if a in GENERIC_IN:
+            # an endless loop inside the first answer, sys.exit() and os._exit() in cells of their own (the executor's
+            # cell limit and restarts; it costs a cell limit of busy loop, about 20 s of a grading slot)
             faulty = copy.deepcopy(ref)
             answer = faulty.cells[first_answer]
             begin = next(line for line in answer.source.splitlines() if "### BEGIN SOLUTION" in line)
