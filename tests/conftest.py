@@ -9,7 +9,7 @@ import pytest
 
 from autograder.core import copy_course
 
-LONGEST_FIRST = ("test_grading.py", "test_mutants.py", "test_notebooks.py", "test_dask.py", "test_colab.py")
+LONGEST_FIRST = ("test_grading.py", "test_mutants.py", "test_colab.py", "test_dask.py")
 """``make test`` hands whole files to its two workers (``--dist loadfile``): the longest go first, so that one worker
 starts the shared grading run at once while the other works through the rest. (``--dist loadgroup`` would group by
 ``xdist_group`` mark, but with pytest 9 and xdist 3.8 it does not: the shared run's tests landed on both workers

@@ -27,6 +27,7 @@ from autograder.core import (
     assignments,
     grade_test_ids,
     graded_assignments,
+    is_answer,
     is_test,
     nbgrader_meta,
     solution_ids,
@@ -212,13 +213,15 @@ class Prefix:
     """A process (forked from this one) that ran ``assignment``'s source notebook up to, not including, the answer
     cell ``cell_id``, as :func:`run_tests` does, and then waits. :meth:`run` forks it again for each replacement
     of that cell, and the copy runs the notebook from that cell on: the same cells on the same state as
-    :func:`run_tests` (a fork copies the whole process), without running the cells before it again. Linux (fork).
-    :meth:`close` ends it (by its pid)."""
+    :func:`run_tests` (a fork copies the whole process), without running the cells before it again.
+    :meth:`advance` moves it on to a later answer cell: it runs the (reference) cells in between, which is what a
+    new Prefix of that cell would have run after the same cells. Linux (fork). :meth:`close` ends it (by its pid)."""
 
     def __init__(self, assignment: str, cell_id: str) -> None:
-        self.assignment, self.cell_id = assignment, cell_id
+        self.assignment = assignment
         self._cells = _cells_to_run(assignment, {cell_id: ""})  # a KeyError for a cell_id that is no answer
-        self._first = next(i for i, c in enumerate(self._cells) if nbgrader_meta(c).get("grade_id") == cell_id)
+        self._answers = {nbgrader_meta(c)["grade_id"]: i for i, c in enumerate(self._cells) if is_answer(c)}
+        self.cell_id, self._first = cell_id, self._position(cell_id)
         requests_r, self._requests = os.pipe()
         self._replies, replies_w = os.pipe()
         self.pid = os.fork()
@@ -234,6 +237,11 @@ class Prefix:
         os.close(requests_r)
         os.close(replies_w)
 
+    def _position(self, cell_id: str) -> int:
+        if cell_id not in self._answers:  # the same KeyError as run_tests
+            raise KeyError(f"{self.assignment} has no answer cells {[cell_id]}")
+        return self._answers[cell_id]
+
     def _serve(self, requests: int, replies: int) -> None:
         import matplotlib
 
@@ -243,7 +251,13 @@ class Prefix:
         with _grading_environment(SOLUTIONS / self.assignment):
             _run_cells(self.assignment, self._cells[: self._first], 0, namespace, outcome, {}, False)
             while (request := _receive(requests)) is not None:
-                source, stop = request
+                if request[0] == "advance":  # run the cells up to the later answer cell, here, and wait there
+                    _, first, cell_id = request
+                    _run_cells(self.assignment, self._cells[:first], self._first, namespace, outcome, {}, False)
+                    self.cell_id, self._first = cell_id, first
+                    _send(replies, first)
+                    continue
+                _, source, stop = request
                 child = os.fork()
                 if child == 0:  # runs one replacement from the answer cell on, sends its outcome, exits
                     code = 1
@@ -260,11 +274,26 @@ class Prefix:
 
     def run(self, source: str, *, stop_at_visible_failure: bool = False) -> Outcome:
         """The outcome of the notebook with the answer cell replaced by ``source`` (see :func:`run_tests`)."""
-        _send(self._requests, (source, stop_at_visible_failure))
+        _send(self._requests, ("run", source, stop_at_visible_failure))
         reply = _receive(self._replies)
         if isinstance(reply, BaseException):
             raise reply
         return reply
+
+    def can_advance(self, cell_id: str) -> bool:
+        """Whether ``cell_id`` is this answer cell or one after it (a Prefix runs forward only)."""
+        return self._position(cell_id) >= self._first
+
+    def advance(self, cell_id: str) -> None:
+        """Stand before the answer cell ``cell_id`` from now on: this one or a later one (:meth:`can_advance`)."""
+        first = self._position(cell_id)
+        if first < self._first:
+            raise ValueError(f"{cell_id} comes before {self.cell_id}: a Prefix runs forward only")
+        if first > self._first or cell_id != self.cell_id:
+            _send(self._requests, ("advance", first, cell_id))
+            reply = _receive(self._replies)
+            assert reply == first, reply
+        self.cell_id, self._first = cell_id, first
 
     def close(self) -> None:
         with contextlib.suppress(OSError):

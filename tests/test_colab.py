@@ -1,4 +1,4 @@
-"""The student notebooks work in Google Colab from their first cell, tested in a stand-in for Colab.
+"""The student notebooks work in Google Colab from their first cell, run full length in a stand-in for Colab.
 
 The stand-in: a clean virtual environment with only what Colab already has (numpy, scipy, matplotlib, seaborn,
 tqdm, torch, ipykernel, and setuptools, which the first cell's ``pip install --no-build-isolation`` uses): no
@@ -8,9 +8,13 @@ README.md), tagged with the release of ``[tool.course]`` and with one more commi
 ``helpers``, so the test sees that the release is fetched and not the branch. pip may not reach an index.
 
 For each notebook the reference answers (from solutions/) go into the released notebook's answer cells, and the
-notebook runs top to bottom with ``COURSE_QUICK=1`` (short demonstrations). Then: the setup cell fetched the
+notebook runs top to bottom as a student runs it: full length (no ``COURSE_QUICK``, no ``NBGRADER_EXECUTION``),
+on the CPU. This is also the test that every notebook executes whole and that its test cells write nothing to
+stderr (nbgrader would give such a cell 0 points); the time each took is printed and appended to
+``build/exec_times.tsv`` (the budgets are the benchmark's, not asserted here). Then: the setup cell fetched the
 release into ``COURSE_DIR``, installed it with pip without touching any other package, and ``helpers`` and the
-data come from there (not from this checkout); every visible test and every other cell ran without error.
+data come from there (not from this checkout); every visible test and every other cell ran without error. (The
+solutions' hidden tests run where they ever run, in autograde mode: tests/test_grading.py and test_mutants.py.)
 
 The environment is built once into ``build/colab-venv/<hash of the requirements>/`` and reused; each notebook
 gets a thin virtual environment on top of it (a ``.pth`` file), so the pip install of the course never changes
@@ -52,6 +56,7 @@ COLAB_PACKAGES = ["numpy", "scipy", "matplotlib", "seaborn", "tqdm", "torch==2.1
 """What Colab has that the course uses (torch pinned: a CPU wheel here), and nothing of the course."""
 
 VENVS = ROOT / "build" / "colab-venv"
+EXEC_TIMES = ROOT / "build" / "exec_times.tsv"
 COURSE = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["course"]
 SHIPPED = ("helpers", "data", "pyproject.toml", "README.md")
 """What the local stand-in for the course's repository holds."""
@@ -158,10 +163,16 @@ def course_repository(target: Path) -> tuple[Path, str]:
     return target, released
 
 
+INSTALLED = ("import importlib.metadata as m, json; "
+             "print(json.dumps(sorted((d.metadata['Name'].lower(), d.version) for d in m.distributions())))")
+
+
 def pip_freeze(python: Path) -> dict[str, str]:
-    listed = _run([python, "-m", "pip", "list", "--format=json", "--disable-pip-version-check"],
-                  env={"PATH": os.defpath, "PIP_CONFIG_FILE": os.devnull})
-    return {p["name"].lower(): p["version"] for p in json.loads(listed.stdout)}
+    """``{name: version}`` of what ``python`` sees installed (what ``pip list`` shows, without starting pip)."""
+    listed = _run([python, "-c", INSTALLED], env={"PATH": os.defpath}, cwd=VENVS)
+    pairs = json.loads(listed.stdout)
+    assert len({name for name, _ in pairs}) == len(pairs), f"a package installed twice: {pairs}"
+    return dict(pairs)
 
 
 def notebooks() -> list[str]:
@@ -203,11 +214,12 @@ def test_notebook_runs_in_colab(assignment, colab_base, tmp_path):
         "MPLBACKEND": "Agg",
         "COURSE_REPO": str(origin),
         "COURSE_DIR": str(course_dir),
-        "COURSE_QUICK": "1",
         "PIP_NO_INDEX": "1",  # no network: the course installs from the clone or not at all
         "PIP_CONFIG_FILE": os.devnull,
         "GIT_CONFIG_NOSYSTEM": "1",
         "GIT_TERMINAL_PROMPT": "0",
+        # make test's thread settings (one thread a worker: two torch threads on a busy core only slow it down)
+        **{name: os.environ[name] for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS") if name in os.environ},
     }
 
     graded = assignment in graded_assignments()
@@ -223,6 +235,9 @@ def test_notebook_runs_in_colab(assignment, colab_base, tmp_path):
             run_sync(km.shutdown_kernel)(now=True)
     seconds = time.perf_counter() - start
     print(f"\n{assignment} in the Colab stand-in: {seconds:.1f} s (of which {setup_time:.1f} s preparing)")
+    EXEC_TIMES.parent.mkdir(exist_ok=True)
+    with EXEC_TIMES.open("a") as handle:
+        handle.write(f"{assignment}\t{seconds - setup_time:.1f}\n")
 
     code = [c for c in nb.cells if c.cell_type == "code"]
     setup_out = "".join(o.get("text", "") for o in code[0].outputs if o.get("output_type") == "stream")
@@ -240,6 +255,8 @@ def test_notebook_runs_in_colab(assignment, colab_base, tmp_path):
                 errors.append(f"cell {index} ({meta.get('grade_id', 'no id')}): {output['ename']}: {output['evalue']}")
         if meta.get("grade") and not meta.get("solution"):
             assert cell.execution_count is not None, f"test cell {meta['grade_id']} did not run"
+            stderr = [o for o in cell.outputs if o.get("output_type") == "stream" and o.get("name") == "stderr"]
+            assert not stderr, f"test cell {meta['grade_id']} writes to stderr: {stderr[0].get('text', '')[:300]}"
     assert not errors, f"{assignment} in Colab:\n" + "\n".join(errors)
 
     probe = next(o["text"] for o in code[-1].outputs if o.get("output_type") == "stream" and "PROBE " in o["text"])

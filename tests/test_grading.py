@@ -199,12 +199,16 @@ def build_hand_ins(course: Path, port: int = 0, marker: str = "") -> dict:
             put("crash", a, crashing)
 
             # an endless loop inside the first answer, sys.exit() and os._exit() in cells of their own (the executor's
-            # cell limit and restarts; it costs a cell limit of busy loop, about 20 s of a grading slot)
+            # cell limit and restarts; it costs a cell limit and more of a grading slot, about 20 s). The first
+            # assignment's loop is busy, the other's sleeps (a hang: the cell limit is wall time, SIGALRM, and stops
+            # both; a second busy loop would only take those 20 s of a core from the other tests)
             faulty = copy.deepcopy(ref)
             answer = faulty.cells[first_answer]
             begin = next(line for line in answer.source.splitlines() if "### BEGIN SOLUTION" in line)
             indent = begin[: len(begin) - len(begin.lstrip())]
-            answer.source = answer.source.replace(begin, f"{begin}\n{indent}while True:\n{indent}    pass", 1)
+            body = "pass" if a == GENERIC_IN[0] else "time.sleep(0.05)"
+            loop = f"{indent}import time\n{indent}while True:\n{indent}    {body}"
+            answer.source = answer.source.replace(begin, f"{begin}\n{loop}", 1)
             faulty.cells.insert(tests[0][0] + 1, code_cell("import sys\nsys.exit(3)"))
             faulty.cells.insert(tests[0][0] + 2, code_cell("import os\nos._exit(1)"))
             expected[("faults", a)] = None  # checked by bounds: some points, not all

@@ -153,6 +153,50 @@ def test_show_images_and_new_axes():
     assert ax.get_title() == "t" and ax.get_xlabel() == "x [nats]"
 
 
+STYLE_PROBE = """
+import json, sys
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.colors as mcolors
+import matplotlib.pyplot as plt
+plt.rcParams.update({"font.size": 7.0, "axes.grid": False, "xtick.top": True})  # what a user set before: reset
+if sys.argv[1] == "seaborn":
+    import seaborn as sns
+    sns.set_theme(style="whitegrid", context="notebook", palette="colorblind")
+    from helpers.plots import COURSE_RC
+    plt.rcParams.update(COURSE_RC)
+else:
+    from helpers import plots
+    plots.use_style()
+    assert "seaborn" not in sys.modules, "use_style imported seaborn"
+codes = {c: mcolors.to_rgb(c) for c in "bgrmyck"}
+print(json.dumps({"rc": {k: repr(v) for k, v in plt.rcParams.items()}, "codes": codes}))
+"""
+
+
+def test_use_style_sets_what_seaborn_sets_without_importing_it():
+    """helpers.plots.THEME is seaborn's set_theme (whitegrid, notebook, colorblind), checked against seaborn itself in
+    fresh processes: every rcParam and one-letter colour the same, but image.cmap (seaborn's 'rocket' colormap exists
+    only where seaborn is imported; the course's images name their colormap)."""
+    import json
+    import subprocess
+    import sys
+
+    pytest.importorskip("seaborn")
+    got = {}
+    for how in ("seaborn", "helpers"):
+        done = subprocess.run([sys.executable, "-c", STYLE_PROBE, how], capture_output=True, text=True, check=False,
+                              timeout=120)
+        assert done.returncode == 0, done.stderr
+        got[how] = json.loads(done.stdout)
+    seaborn, ours = got["seaborn"], got["helpers"]
+    assert seaborn["rc"].pop("image.cmap") == "'rocket'" and ours["rc"].pop("image.cmap") == "'viridis'"
+    differ = {k: (seaborn["rc"][k], ours["rc"][k]) for k in seaborn["rc"] if seaborn["rc"][k] != ours["rc"][k]}
+    assert differ == {}
+    assert ours["codes"] == seaborn["codes"]
+    assert ours["rc"]["axes.grid"] == "True" and ours["rc"]["font.size"] == "12.0"  # the reset values took
+
+
 def test_record_metric_prints_and_appends_json(tmp_path, monkeypatch, capsys):
     import json
 

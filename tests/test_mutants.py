@@ -35,13 +35,17 @@ def hidden_only(module) -> dict[str, dict[str, str]]:
 
 
 def cases():
+    """Every mutant, assignment by assignment and answer cell by answer cell in the notebook's order (WRONG, then
+    RIGHT): the order in which one :class:`harness.Prefix` an assignment serves them all, moving forward."""
     for assignment in graded_assignments():
         module = load_mutants(assignment)
         if module is None:
             continue
-        for kind in ("WRONG", "RIGHT"):
-            for cell_id, variants in getattr(module, kind).items():
-                for label, source in variants.items():
+        order = solution_ids(source_notebook(assignment))
+        cells = sorted({*module.WRONG, *module.RIGHT}, key=lambda c: order.index(c) if c in order else len(order))
+        for cell_id in cells:
+            for kind in ("WRONG", "RIGHT"):
+                for label, source in getattr(module, kind).get(cell_id, {}).items():
                     yield pytest.param(assignment, kind, cell_id, label, source,
                                        id=f"{assignment}-{kind}-{cell_id}-{label}")
 
@@ -119,9 +123,10 @@ def test_reference_scores_full_marks_in_process(assignment):
 
 @pytest.fixture(scope="module")
 def prefixes():
-    """The :class:`harness.Prefix` processes of the assignment whose mutants run now, by answer cell: the cells
-    before an answer run once for all its mutants, not once for each (the mutants come assignment by assignment)."""
-    running: dict[tuple[str, str], Prefix] = {}
+    """The :class:`harness.Prefix` of the assignment whose mutants run now: the mutants come assignment by assignment
+    and answer cell by answer cell (:func:`cases`), so one Prefix per assignment, moved forward from answer cell to
+    answer cell, runs each cell of the notebook once for all of them."""
+    running: dict[str, Prefix] = {}
     yield running
     for prefix in running.values():
         prefix.close()
@@ -131,21 +136,29 @@ def run_mutant(prefixes, assignment, cell_id, source, stop):  # noqa: ANN001, AN
     """What ``run_tests(assignment, {cell_id: source}, stop_at_visible_failure=stop)`` gives, from a Prefix."""
     if not hasattr(os, "fork"):
         return run_tests(assignment, {cell_id: source}, stop_at_visible_failure=stop)
-    for key in [key for key in prefixes if key[0] != assignment]:
-        prefixes.pop(key).close()
-    if (assignment, cell_id) not in prefixes:
-        prefixes[(assignment, cell_id)] = Prefix(assignment, cell_id)
-    return prefixes[(assignment, cell_id)].run(source, stop_at_visible_failure=stop)
+    for other in [a for a in prefixes if a != assignment]:
+        prefixes.pop(other).close()
+    if assignment in prefixes and not prefixes[assignment].can_advance(cell_id):  # run out of order (-k, a rerun)
+        prefixes.pop(assignment).close()
+    if assignment not in prefixes:
+        prefixes[assignment] = Prefix(assignment, cell_id)
+    prefixes[assignment].advance(cell_id)
+    return prefixes[assignment].run(source, stop_at_visible_failure=stop)
 
 
 @pytest.mark.parametrize("assignment", graded_assignments())
 def test_a_run_from_a_prefix_equals_a_whole_run(assignment):
-    """The mutants below run from a forked :class:`harness.Prefix`: for the last answer cell (the longest prefix), a
-    WRONG mutant stopped at its first visible failure and a RIGHT one run to the end give what whole runs give."""
+    """The mutants below run from a forked :class:`harness.Prefix`, moved forward from answer cell to answer cell: one
+    started at the first answer cell and moved to the last (the longest prefix) gives, for a WRONG mutant stopped at
+    its first visible failure and a RIGHT one run to the end, what whole runs give."""
     module = load_mutants(assignment)
-    cell_id = [c for c in solution_ids(source_notebook(assignment)) if c in module.WRONG and c in module.RIGHT][-1]
-    prefix = Prefix(assignment, cell_id)
+    answers = [c for c in solution_ids(source_notebook(assignment)) if c in module.WRONG and c in module.RIGHT]
+    cell_id = answers[-1]
+    prefix = Prefix(assignment, answers[0])
     try:
+        prefix.advance(cell_id)
+        with pytest.raises(ValueError, match="forward only"):
+            prefix.advance(answers[0])
         for kind, stop in (("WRONG", True), ("RIGHT", False)):
             source = next(iter(getattr(module, kind)[cell_id].values()))
             whole = run_tests(assignment, {cell_id: source}, stop_at_visible_failure=stop)
