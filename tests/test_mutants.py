@@ -10,7 +10,8 @@ own tests (visible and hidden, exactly as nbgrader runs them) are run in-process
   ``HIDDEN_ONLY = {answer_cell_grade_id: {label: "why no visible check can catch it without giving away
   a hidden test"}}``, at most one in ten of the assignment's WRONG implementations;
 - every RIGHT implementation (correct, written differently from the solution) must score full marks;
-- every answer cell has at least three WRONG and one RIGHT implementation.
+- every answer cell has at least three WRONG and one RIGHT implementation;
+- the reference answers score full marks, and the released stubs (the untouched notebook) nothing.
 
 Each result is appended to ``build/mutants.tsv`` (assignment, kind, answer cell, label, score, the test
 cell whose visible check caught it or ``-``, that check's message); :func:`summary_lines` turns it into
@@ -23,7 +24,18 @@ import os
 
 import pytest
 
-from harness import ROOT, Prefix, graded_assignments, load_mutants, run_tests, solution_ids, source_notebook
+from autograder.core import is_answer
+from autograder.release import blank_hand_in
+from harness import (
+    ROOT,
+    Prefix,
+    graded_assignments,
+    load_mutants,
+    nbgrader_meta,
+    run_tests,
+    solution_ids,
+    source_notebook,
+)
 
 REPORT = ROOT / "build" / "mutants.tsv"
 
@@ -114,11 +126,44 @@ def test_hidden_only_marks_are_few_and_explained(assignment):
 
 
 @pytest.mark.parametrize("assignment", graded_assignments())
-def test_reference_scores_full_marks_in_process(assignment):
-    outcome = run_tests(assignment)
-    assert outcome.max_score > 0
-    assert outcome.score == outcome.max_score, outcome.failures
-    assert not outcome.visible_failures, outcome.visible_failures
+def test_the_released_stubs_score_nothing_in_process(assignment):
+    """The untouched notebook (every answer cell as released: ``raise NotImplementedError()``) fails every test cell,
+    visibly. (tests/test_grading.py grades it through nbgrader in two assignments.)"""
+    stubs = {nbgrader_meta(c)["grade_id"]: c.source for c in blank_hand_in(assignment).cells if is_answer(c)}
+    assert stubs and all("NotImplementedError" in source for source in stubs.values())
+    outcome = run_tests(assignment, stubs)
+    assert outcome.max_score > 0 and outcome.score == 0, outcome.points
+    assert set(outcome.visible_failures) == set(outcome.max_points), "a test cell passes on the stubs"
+
+
+@pytest.mark.parametrize("assignment", graded_assignments())
+def test_reference_scores_full_marks_and_a_prefix_run_equals_a_whole_run(assignment):
+    """The reference answers score full marks in-process, and the mutants below, which run from a forked
+    :class:`harness.Prefix` moved forward from answer cell to answer cell, get what whole runs get: a Prefix of the
+    first answer cell gives a WRONG mutant of it, stopped at its first visible failure, what a whole run gives; moved
+    to the last answer cell (the longest prefix), it gives the reference's own code there what the whole run of the
+    reference gives."""
+    whole = run_tests(assignment)
+    assert whole.max_score > 0
+    assert whole.score == whole.max_score, whole.failures
+    assert not whole.visible_failures, whole.visible_failures
+    module = load_mutants(assignment)
+    nb = source_notebook(assignment)
+    answers = [c for c in solution_ids(nb) if c in module.WRONG]
+    first, last = answers[0], answers[-1]
+    wrong = next(v for label, v in module.WRONG[first].items() if label not in hidden_only(module).get(first, {}))
+    stopped = run_tests(assignment, {first: wrong}, stop_at_visible_failure=True)
+    assert stopped.stopped_at is not None and stopped.score < stopped.max_score
+    prefix = Prefix(assignment, first)
+    try:
+        assert prefix.run(wrong, stop_at_visible_failure=True) == stopped
+        prefix.advance(last)
+        with pytest.raises(ValueError, match="forward only"):
+            prefix.advance(first)
+        reference = next(c.source for c in nb.cells if nbgrader_meta(c).get("grade_id") == last)
+        assert prefix.run(reference) == whole
+    finally:
+        prefix.close()
 
 
 @pytest.fixture(scope="module")
@@ -144,27 +189,6 @@ def run_mutant(prefixes, assignment, cell_id, source, stop):  # noqa: ANN001, AN
         prefixes[assignment] = Prefix(assignment, cell_id)
     prefixes[assignment].advance(cell_id)
     return prefixes[assignment].run(source, stop_at_visible_failure=stop)
-
-
-@pytest.mark.parametrize("assignment", graded_assignments())
-def test_a_run_from_a_prefix_equals_a_whole_run(assignment):
-    """The mutants below run from a forked :class:`harness.Prefix`, moved forward from answer cell to answer cell: one
-    started at the first answer cell and moved to the last (the longest prefix) gives, for a WRONG mutant stopped at
-    its first visible failure and a RIGHT one run to the end, what whole runs give."""
-    module = load_mutants(assignment)
-    answers = [c for c in solution_ids(source_notebook(assignment)) if c in module.WRONG and c in module.RIGHT]
-    cell_id = answers[-1]
-    prefix = Prefix(assignment, answers[0])
-    try:
-        prefix.advance(cell_id)
-        with pytest.raises(ValueError, match="forward only"):
-            prefix.advance(answers[0])
-        for kind, stop in (("WRONG", True), ("RIGHT", False)):
-            source = next(iter(getattr(module, kind)[cell_id].values()))
-            whole = run_tests(assignment, {cell_id: source}, stop_at_visible_failure=stop)
-            assert prefix.run(source, stop_at_visible_failure=stop) == whole, (kind, cell_id)
-    finally:
-        prefix.close()
 
 
 @pytest.mark.parametrize(("assignment", "kind", "cell_id", "label", "source"), list(cases()))
