@@ -19,11 +19,12 @@ SCHEDULER ?=
 PYTEST_ARGS ?=
 STAMP := $(VENV)/.installed
 
-.PHONY: setup lab release collect grade export bench test lint student-dist clean-grades help
+.PHONY: setup lab release collect grade export bench test test-full lint student-dist clean-grades help
 
 help:
 	@echo "make lab       start JupyterLab on the course (PORT=$(PORT), LAB_ARGS=extra jupyter lab arguments)"
-	@echo "make test      run the whole test suite"
+	@echo "make test      run the whole test suite (the notebooks at their quick budgets)"
+	@echo "make test-full every notebook at its full length, as a student runs it (CI runs it after make test)"
 	@echo "make setup     create .venv with CPU torch, the helpers and the instructor tools"
 	@echo "make release   regenerate notebooks/ from solutions/ (ASSIGNMENT=name for one)"
 	@echo "make collect   ASSIGNMENT=name FROM=zip-or-folder: an LMS download into $(STATE)/submitted/"
@@ -85,6 +86,11 @@ lint: setup
 test: setup lint
 	rm -f build/mutants.tsv
 	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadfile --durations=20 $(PYTEST_ARGS)
+
+# Every notebook at its full length in the Colab stand-in, as a student runs it (tests/test_colab.py, marked full;
+# make test runs them at their quick budgets). CI runs it after make test.
+test-full: setup
+	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n 2 -m full --durations=10 tests/test_colab.py $(PYTEST_ARGS)
 
 # Only what students receive: notebooks/, helpers/, data/, a README for students, environment.yml, pyproject.toml.
 student-dist: setup

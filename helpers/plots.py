@@ -14,7 +14,6 @@ from typing import Any
 import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import numpy as np
-import torch
 from matplotlib import cycler
 
 COLORBLIND = ["#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc",
@@ -83,7 +82,7 @@ def show_images(
     ``images``: array or tensor of shape [N, H, W] or [N, 1, H, W] (values in [0, 1]);
     ``labels``: optional captions, one per image.
     """
-    if isinstance(images, torch.Tensor):
+    if hasattr(images, "detach"):  # a torch tensor (not imported here: the class report uses this module, not torch)
         images = images.detach().cpu().numpy()
     images = np.asarray(images)
     if images.ndim == 4:

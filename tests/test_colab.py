@@ -8,13 +8,19 @@ README.md), tagged with the release of ``[tool.course]`` and with one more commi
 ``helpers``, so the test sees that the release is fetched and not the branch. pip may not reach an index.
 
 For each notebook the reference answers (from solutions/) go into the released notebook's answer cells, and the
-notebook runs top to bottom as a student runs it: full length (no ``COURSE_QUICK``, no ``NBGRADER_EXECUTION``),
-on the CPU. This is also the test that every notebook executes whole and that its test cells write nothing to
-stderr (nbgrader would give such a cell 0 points); the time each took is printed and appended to
-``build/exec_times.tsv`` (the budgets are the benchmark's, not asserted here). Then: the setup cell fetched the
-release into ``COURSE_DIR``, installed it with pip without touching any other package, and ``helpers`` and the
-data come from there (not from this checkout); every visible test and every other cell ran without error. (The
-solutions' hidden tests run where they ever run, in autograde mode: tests/test_grading.py and test_mutants.py.)
+notebook runs top to bottom as a student runs it (no ``NBGRADER_EXECUTION``), on the CPU, in two lengths:
+
+- ``quick`` (in ``make test``): ``COURSE_QUICK=1``, every demonstration at its quick budget
+  (``helpers.training.budget``): the same cells and code as a full run, shorter loops;
+- ``full`` (marked ``full``: ``make test-full``, which ``.ci/run`` runs after ``make test``): the full budgets, what a
+  student waits for (its times are the benchmark's budgets, ``make bench``); the time each took is appended to
+  ``build/exec_times.tsv``.
+
+Both check that every cell ran without error and that no test cell writes to stderr (nbgrader would give it 0
+points); the test cells use only the setup cells and the graded functions, so their outputs do not depend on the
+length. Then: the setup cell fetched the release into ``COURSE_DIR``, installed it with pip without touching any
+other package, and ``helpers`` and the data come from there (not from this checkout). (The solutions' hidden tests
+run where they ever run, in autograde mode: tests/test_grading.py and tests/test_mutants.py.)
 
 The environment is built once into ``build/colab-venv/<hash of the requirements>/`` and reused; each notebook
 gets a thin virtual environment on top of it (a ``.pth`` file), so the pip install of the course never changes
@@ -182,7 +188,8 @@ def notebooks() -> list[str]:
 
 
 @pytest.mark.parametrize("assignment", notebooks())
-def test_notebook_runs_in_colab(assignment, colab_base, tmp_path):
+@pytest.mark.parametrize("length", ["quick", pytest.param("full", marks=pytest.mark.full)])
+def test_notebook_runs_in_colab(length, assignment, colab_base, tmp_path):
     start = time.perf_counter()
     origin, released = course_repository(tmp_path / "origin")
     venv = thin_venv(colab_base, tmp_path / "colab-venv")
@@ -220,6 +227,7 @@ def test_notebook_runs_in_colab(assignment, colab_base, tmp_path):
         "GIT_TERMINAL_PROMPT": "0",
         # make test's thread settings (one thread a worker: two torch threads on a busy core only slow it down)
         **{name: os.environ[name] for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS") if name in os.environ},
+        **({"COURSE_QUICK": "1"} if length == "quick" else {}),
     }
 
     graded = assignment in graded_assignments()
@@ -234,10 +242,11 @@ def test_notebook_runs_in_colab(assignment, colab_base, tmp_path):
         if km.has_kernel:
             run_sync(km.shutdown_kernel)(now=True)
     seconds = time.perf_counter() - start
-    print(f"\n{assignment} in the Colab stand-in: {seconds:.1f} s (of which {setup_time:.1f} s preparing)")
-    EXEC_TIMES.parent.mkdir(exist_ok=True)
-    with EXEC_TIMES.open("a") as handle:
-        handle.write(f"{assignment}\t{seconds - setup_time:.1f}\n")
+    print(f"\n{assignment} in the Colab stand-in, {length}: {seconds:.1f} s (of which {setup_time:.1f} s preparing)")
+    if length == "full":
+        EXEC_TIMES.parent.mkdir(exist_ok=True)
+        with EXEC_TIMES.open("a") as handle:
+            handle.write(f"{assignment}\t{seconds - setup_time:.1f}\n")
 
     code = [c for c in nb.cells if c.cell_type == "code"]
     setup_out = "".join(o.get("text", "") for o in code[0].outputs if o.get("output_type") == "stream")

@@ -149,6 +149,8 @@ def test_show_images_and_new_axes():
     plots.use_style()
     fig = plots.show_images(np.zeros((5, 1, 8, 8)), title="zeros", n_cols=3, labels=list("abcde"))
     assert len(fig.axes) == 6
+    fig = plots.show_images(torch.ones(3, 1, 4, 4, requires_grad=True), n_cols=2)  # a tensor, one that needs grad
+    assert len(fig.axes) == 4 and fig.axes[0].get_images()[0].get_array().shape == (4, 4)
     ax = plots.new_axes("t", "x [nats]", "y [bits]")
     assert ax.get_title() == "t" and ax.get_xlabel() == "x [nats]"
 
