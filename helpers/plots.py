@@ -21,8 +21,9 @@ COLORBLIND = ["#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc",
 """seaborn's ``colorblind`` palette: the colour cycle of every plot."""
 
 COLOR_CODES: dict[str, str | tuple[float, float, float]] = dict(zip(
-    "bgrmyck", ["#0173b2", "#029e73", "#d55e00", "#cc78bc", "#ece133", "#56b4e9", (0.1, 0.1, 0.1)], strict=True))
-"""What the one-letter colours (``"b"``, ``"r"``, ...) mean after seaborn's ``set_theme(palette="colorblind")``."""
+    "bgrmyck", [*(COLORBLIND[i] for i in (0, 2, 3, 4, 8, 9)), (0.1, 0.1, 0.1)], strict=True))
+"""What the one-letter colours (``"b"``, ``"r"``, ...) mean after seaborn's ``set_theme(palette="colorblind")``: its
+six-colour ``colorblind6`` (six of the ten above) and a near-black."""
 
 THEME: dict[str, Any] = {
     # seaborn's axes_style("whitegrid") (but image.cmap: seaborn's 'rocket' needs seaborn's colormaps; every

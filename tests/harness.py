@@ -252,7 +252,8 @@ class Prefix:
             _run_cells(self.assignment, self._cells[: self._first], 0, namespace, outcome, {}, False)
             while (request := _receive(requests)) is not None:
                 if request[0] == "advance":  # run the cells up to the later answer cell, here, and wait there
-                    _, first, cell_id = request
+                    cell_id = request[1]
+                    first = self._position(cell_id)
                     _run_cells(self.assignment, self._cells[:first], self._first, namespace, outcome, {}, False)
                     self.cell_id, self._first = cell_id, first
                     _send(replies, first)
@@ -289,8 +290,8 @@ class Prefix:
         first = self._position(cell_id)
         if first < self._first:
             raise ValueError(f"{cell_id} comes before {self.cell_id}: a Prefix runs forward only")
-        if first > self._first or cell_id != self.cell_id:
-            _send(self._requests, ("advance", first, cell_id))
+        if first > self._first:
+            _send(self._requests, ("advance", cell_id))
             reply = _receive(self._replies)
             assert reply == first, reply
         self.cell_id, self._first = cell_id, first

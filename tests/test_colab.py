@@ -1,4 +1,4 @@
-"""The student notebooks work in Google Colab from their first cell, run full length in a stand-in for Colab.
+"""The student notebooks work in Google Colab from their first cell, tested in a stand-in for Colab.
 
 The stand-in: a clean virtual environment with only what Colab already has (numpy, scipy, matplotlib, seaborn,
 tqdm, torch, ipykernel, and setuptools, which the first cell's ``pip install --no-build-isolation`` uses): no

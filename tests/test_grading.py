@@ -46,6 +46,13 @@ inserted, the same in every notebook, and is caught by the same mechanism (the k
 so two assignments try it, not six; each grading costs a kernel and its imports (and 'faults' a cell limit). Also
 'blank', the untouched notebook: that its stubs earn nothing in every assignment is checked in-process
 (tests/test_mutants.py), where it costs no kernel; here, that the grading path gives it 0 and a feedback file."""
+
+
+def handed_in(student: str, assignment: str) -> bool:
+    """Whether :func:`build_hand_ins` writes ``student``'s hand-in of ``assignment`` (blank: only in GENERIC_IN)."""
+    return student != "blank" or assignment in GENERIC_IN
+
+
 GOLDEN = Path(__file__).resolve().parent / "golden"
 GOLDEN_ASSIGNMENT = "golden_01_statistics"
 GOLDEN_COLUMNS = ["student", "assignment", "autograded", "max_autograded", "status", "repaired", "flags", "detail"]
@@ -145,7 +152,7 @@ def build_hand_ins(course: Path, port: int = 0, marker: str = "") -> dict:
         expected[("reference", a)] = full
         put("reference", a, ref)
         # the untouched notebook (its stubs score 0 in every assignment, in-process in tests/test_mutants.py)
-        if a in GENERIC_IN:
+        if handed_in("blank", a):
             expected[("blank", a)] = 0
             put("blank", a, blank_hand_in(a))
         # a Colab save, renamed, of RIGHT mutants (answers written differently from the solution, tests/mutants/),
@@ -323,7 +330,7 @@ def score(report, student, assignment):
 
 
 @pytest.mark.parametrize(("student", "assignment"), [(s, a) for s in ("reference", "blank", "colab", "tamper")
-                                                     for a in graded_assignments() if s != "blank" or a in GENERIC_IN])
+                                                     for a in graded_assignments() if handed_in(s, a)])
 def test_hand_in_scores_what_it_deserves(graded, assignment, student):
     _, expected, report, _ = graded
     got = score(report, student, assignment)
@@ -377,7 +384,7 @@ def test_grades_csv_and_feedback_without_hidden_tests(graded):
     assert "reference" in grades and "colab" in grades
     assert "need a look" in stdout
     for student, assignment in [(s, a) for a in graded_assignments() for s in ("blank", "tamper")
-                                if s != "blank" or a in GENERIC_IN]:  # tamper: wrong answers, failing tests
+                                if handed_in(s, a)]:  # tamper: wrong answers, failing tests
         feedback = course / "grading" / "feedback" / student / assignment / f"{assignment}.html"
         html = feedback.read_text()
         assert "BEGIN HIDDEN TESTS" not in html and "hidden tests: their code is not shown" in html
@@ -451,7 +458,8 @@ def test_export_to_canvas_from_the_gradebook(graded, tmp_path):
         # autograded and manual points together: nothing is graded by hand here, so the autograded points
         assert float(by_login["reference"][assignment]) == pytest.approx(expected[("reference", assignment)])
         blank = by_login["blank"][assignment]
-        assert (float(blank) == 0 if assignment in GENERIC_IN else blank == "") and by_login["absent"][assignment] == ""
+        assert float(blank) == 0 if handed_in("blank", assignment) else blank == ""
+        assert by_login["absent"][assignment] == ""
     assert "in the roster, nothing graded here: Absent, Al" in done.stdout
     assert "graded here, not in the roster: colab" in done.stdout
 
@@ -551,7 +559,7 @@ def test_the_class_report_of_the_shared_grading_run(graded):
         assert whole >= {"reference", "colab"}
         for function in a.functions:
             assert whole <= set(function.passed), function.name  # full marks: passed every function
-            if a.name in GENERIC_IN:
+            if handed_in("blank", a.name):
                 blank = next(m for m in function.mistakes if "blank" in m.students)
                 assert blank.key.startswith("not attempted"), (function.name, blank.key)
         flagged = {r.student for r in a.rows if r.needs_a_look}
