@@ -568,3 +568,22 @@ def self_information(p, base=2.0):
     h = (-torch.log(t) / math.log(base)).numpy().astype(float) + 0.0
     return float(h) if h.ndim == 0 else h
 '''
+
+# Added for issue 26: heapq compares the next item of a tuple when two probabilities tie; dict nodes cannot be
+# ordered (the notebook hints a tie-breaking counter).
+WRONG["huffman_code_lengths"]["no_tie_breaker_dict_nodes"] = '''
+import heapq
+
+
+def huffman_code_lengths(p):
+    heap = [(float(w), {"symbols": [k]}) for k, w in enumerate(p)]
+    heapq.heapify(heap)
+    lengths = np.zeros(len(heap), dtype=int)
+    while len(heap) > 1:
+        wa, a = heapq.heappop(heap)
+        wb, b = heapq.heappop(heap)
+        merged = a["symbols"] + b["symbols"]
+        lengths[merged] += 1
+        heapq.heappush(heap, (wa + wb, {"symbols": merged}))
+    return lengths
+'''
