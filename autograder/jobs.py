@@ -25,13 +25,11 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.core import AUTOGRADED, PACKAGE, nbgrader_api
-from autograder.safeguards import EXIT_MARK, RESTORED_MARK, SYS_EXIT_MARK, TAMPER_MARK, TIMEOUT_MARK, VERDICT_MARK
+from autograder.core import AUTOGRADED, PACKAGE, is_test, nbgrader_api
+from autograder.in_kernel import EXIT_MARK, SYS_EXIT_MARK, TIMEOUT_MARK
 
 HAND_IN_TIMEOUT_S = 1200
 """Seconds one hand-in may take in a job (a job of n hand-ins: n times this)."""
-TAMPER_SHOWN = 30
-"""Things a hand-in tampered with named in its report row (private names are counted); the rest are counted."""
 
 
 @dataclass
@@ -95,47 +93,27 @@ def _errors_in(log: str) -> str:
 
 
 def inspect_outputs(nb: nbformat.NotebookNode, result: JobResult) -> None:
-    """Flags from the guard's and the executor's marks in the autograded notebook's outputs."""
-    text = "\n".join(
-        "\n".join([str(output.get("text", "")), str(output.get("evalue", "")), str(output.get("ename", ""))])
-        for cell in nb.cells if cell.cell_type == "code" for output in cell.get("outputs", [])
-    )
-    restored = sorted(set(re.findall(re.escape(RESTORED_MARK) + r" ([^\n]+)", text)))
-    if restored:
-        result.flags.append("replaced comparison functions (restored before the tests): " + "; ".join(restored))
-    tampered = sorted({what for line in re.findall(re.escape(TAMPER_MARK) + r" ([^\n]+)", text)
-                       for what in line.split(", ")})
-    if tampered:
-        result.flags.append(f"tampered with the kernel (restored before every cell): {tamper_summary(tampered)}")
-    verdicts = sorted(set(re.findall(re.escape(VERDICT_MARK) + r" ([^\n]+)", text)))
-    if verdicts:
-        result.flags.append("test cells that earn nothing: " + "; ".join(verdicts))
+    """Flags from the judge's verdicts (the notebook's metadata) and the kernel's marks in the outputs."""
+    verdicts = nb.metadata.get("course_verdicts", {}) or {}
+    not_data = sorted(g for g, v in verdicts.items() if isinstance(v, dict) and v.get("kind") == "NotPlainData")
+    if not_data:
+        result.flags.append("objects that are not plain data where the tests ask for data: " + ", ".join(not_data))
+    unknown = sorted(g for g, v in verdicts.items() if isinstance(v, dict) and v.get("kind") == "AutograderVerdict")
+    if unknown:
+        result.flags.append("test cells that are not the assignment's (no points): " + ", ".join(unknown))
+    outputs = [o for cell in nb.cells if cell.cell_type == "code" and not is_test(cell)
+               for o in cell.get("outputs", [])]
+    text = "\n".join("\n".join([str(o.get("text", "")), str(o.get("evalue", ""))]) for o in outputs)
     if TIMEOUT_MARK in text:
         result.flags.append(f"{text.count(TIMEOUT_MARK)} cell(s) stopped after running too long")
         result.status = "timed out"
     if EXIT_MARK in text:
         result.flags.append("os._exit() called (the kernel was kept alive)")
-    if "DeadKernelError" in text:
+    if any(o.get("ename") == "DeadKernelError" for cell in nb.cells if cell.cell_type == "code"
+           for o in cell.get("outputs", [])):
         result.flags.append("the kernel died; only the cells that finished were graded")
     if SYS_EXIT_MARK in text:
         result.flags.append("sys.exit() called (the cell failed, the kernel went on)")
-
-
-def tamper_summary(tampered: list[str]) -> str:
-    """What a hand-in tampered with, for a report row: private names counted per owner (``helpers.checks._* (23
-    private names)``), the others named, at most :data:`TAMPER_SHOWN` of them."""
-    private: dict[str, int] = {}
-    public = []
-    for what in tampered:
-        owner, _, name = what.split("[")[0].rpartition(".")
-        if owner and name.startswith("_") and "[" not in what:
-            private[owner] = private.get(owner, 0) + 1
-        else:
-            public.append(what)
-    parts = public[:TAMPER_SHOWN] + [f"{owner}._* ({n} private name{'s' if n > 1 else ''})"
-                                     for owner, n in sorted(private.items())]
-    more = f" and {len(public) - TAMPER_SHOWN} more" if len(public) > TAMPER_SHOWN else ""
-    return ", ".join(parts) + more
 
 
 def _read_gradebook(url: str, assignment: str, results: list[JobResult]) -> None:

@@ -16,7 +16,6 @@ from nbgrader.preprocessors import (
     LimitOutput,
     OverwriteCells,
     OverwriteKernelspec,
-    SaveAutoGrades,
 )
 
 from autograder.core import (
@@ -30,7 +29,7 @@ from autograder.core import (
     db_url,
     relative_to_root,
 )
-from autograder.safeguards import HideHiddenTests, InsertGuard, ResilientExecute
+from autograder.safeguards import HideHiddenTests, InsertGuard, ResilientExecute, SaveJudgedGrades
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
@@ -68,17 +67,20 @@ c.Execute.iopub_timeout = 30
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"[\s\S]*"
 
-# The executor that runs each kernel in a sandbox with the guard and survives dead kernels (safeguards.py,
-# sandbox.py, guard.py; InsertGuard only holds the guard's limits), and feedback that shows which tests failed
-# and why, but not the hidden tests' code.
+# The executor that runs each kernel in a sandbox and its test cells in the judge, and survives dead kernels
+# (safeguards.py, sandbox.py, in_kernel.py, judge.py; InsertGuard only holds the cell time limits); the judge's points
+# saved (SaveJudgedGrades); feedback that shows which tests failed and why, but not the hidden tests' code.
 c.Autograde.sanitize_preprocessors = [
     ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata, InsertGuard,
 ]
 c.Autograde.autograde_preprocessors = [
-    ResilientExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
+    ResilientExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveJudgedGrades, AssignLatePenalties,
     CheckCellMetadata,
 ]
 c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, HideHiddenTests]
+# A hand-in's outputs and Markdown are data, never active content: the feedback and the formgrader's pages
+# sanitise the HTML they render (nbconvert's allowlist sanitiser; the executor already keeps only text and images).
+c.HTMLExporter.sanitize_html = True
 c.InsertGuard.cell_limit = 60
 c.InsertGuard.cell_limit_after_timeout = 15
 

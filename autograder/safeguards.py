@@ -2,37 +2,33 @@
 
 Configured in ``nbgrader_config.py``:
 
-- :class:`InsertGuard` (sanitising step, after nbgrader restored the instructor's test cells) puts one
-  cell at the top of the hand-in. It runs before any student code and, before every later cell,
-  puts back the comparison functions (``np.allclose``, ``math.isclose``, ``torch.allclose``,
-  ``np.testing.*``, ``torch.testing.*``, ``helpers.checks.*``) if a student's cell replaced them
-  (printing ``[autograder] restored ...``), stops a cell that runs too long (``TimeoutError``), and turns
-  ``os._exit()`` in the kernel into an exception, so a hand-in keeps the points its tests earn.
-- :class:`ResilientExecute` executes like nbgrader's ``Execute``, but when the kernel dies it keeps the
-  outputs of the cells that finished and marks the rest as not run, instead of losing the whole hand-in.
-- :class:`HideHiddenTests` (feedback step) removes the hidden tests' code and the traceback lines that
-  would quote it, leaving which tests passed or failed and their messages.
+- :class:`InsertGuard` (sanitising step) holds the cell time limits that :mod:`autograder.in_kernel` enforces, and
+  removes a guard cell that a hand-in of an earlier version of the course may still hold.
+- :class:`ResilientExecute` runs the hand-in's cells in its sandboxed kernel and its test cells in the judge
+  (:mod:`autograder.judge`), keeps only data in the kernel's outputs, and, when the kernel dies, keeps the cells
+  that finished and marks the rest as not run, instead of losing the whole hand-in.
+- :class:`SaveJudgedGrades` writes the judge's points into the gradebook (nbgrader's reading of outputs decides
+  nothing).
+- :class:`HideHiddenTests` (feedback step) removes the hidden tests' code and the traceback lines that would quote
+  it, and the outputs of cells that ran after the kernel received hidden tests' inputs.
 """
 
 from __future__ import annotations
 
 import ast
-import hmac
-import json
 import os
 import re
-import secrets
 from pathlib import Path
 from typing import Any
 
 from nbclient.exceptions import DeadKernelError
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
-from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor, SaveAutoGrades
 from traitlets import Integer
 
 from autograder.core import is_test
-from autograder.guard import EXIT_MARK, RESTORED_MARK, SYS_EXIT_MARK, TAMPER_MARK, TIMEOUT_MARK, sign  # noqa: F401
+from autograder.in_kernel import EXIT_MARK, SYS_EXIT_MARK, TIMEOUT_MARK  # noqa: F401 - the kernel's marks
 
 GUARD_MARK = "# Inserted by the course's autograder"
 """The first line of the guard cell of earlier versions (removed from a hand-in that still holds one)."""
@@ -42,11 +38,8 @@ GUARD_TIMEOUT_S = 30
 
 
 class InsertGuard(NbGraderPreprocessor):
-    """Holds the guard's time limits (the executor installs the guard); removes a guard cell of earlier versions.
-
-    The guard is no cell of the notebook any more: :class:`ResilientExecute` runs it as a silent request,
-    so neither the feedback nor the formgrader show it.
-    """
+    """Holds the cell time limits (the executor installs :mod:`autograder.in_kernel` with them); removes a guard cell
+    of earlier versions of the course."""
 
     cell_limit = Integer(60, help="seconds a cell may run before it is stopped").tag(config=True)
     cell_limit_after_timeout = Integer(
@@ -62,22 +55,60 @@ def _stream(text: str) -> NotebookNode:
     return NotebookNode(output_type="stream", name="stdout", text=text)
 
 
-def _verdict_error(grade_id: str, why: str) -> NotebookNode:
-    message = f"{VERDICT_MARK} {grade_id}: {why}"
-    return NotebookNode(output_type="error", ename="AutograderVerdict", evalue=message, traceback=[message])
+SAFE_MIME = ("text/plain", "image/png", "image/jpeg")
+"""What a kernel's output may show: text and raster images, never HTML, JavaScript, SVG or widgets."""
+
+
+def sanitized(output: NotebookNode) -> NotebookNode | None:
+    """``output`` as data: a stream or an error as it is, a rich output with only :data:`SAFE_MIME`; None if empty."""
+    kind = output.get("output_type")
+    if kind == "stream":
+        return NotebookNode(output_type="stream", name=output.get("name", "stdout"), text=str(output.get("text", "")))
+    if kind == "error":
+        return NotebookNode(output_type="error", ename=str(output.get("ename", "")),
+                            evalue=str(output.get("evalue", "")),
+                            traceback=[str(line) for line in output.get("traceback", [])])
+    if kind in ("display_data", "execute_result"):
+        data = {k: v for k, v in (output.get("data") or {}).items() if k in SAFE_MIME and isinstance(v, str)}
+        if not data:
+            return None
+        clean = NotebookNode(output_type=kind, data=NotebookNode(data), metadata=NotebookNode())
+        if kind == "execute_result":
+            clean["execution_count"] = output.get("execution_count")
+        return clean
+    return None
+
+
+class SaveJudgedGrades(SaveAutoGrades):
+    """nbgrader's ``SaveAutoGrades`` with the judge's points (``resources["course_verdicts"]``) for test cells: a
+    test cell without a verdict (not run: the kernel died first) scores 0; outputs decide nothing."""
+
+    def _add_score(self, cell: NotebookNode, resources: ResourcesDict) -> None:
+        grade = self.gradebook.find_grade(cell.metadata["nbgrader"]["grade_id"], self.notebook_id,
+                                          self.assignment_id, self.student_id)
+        if is_test(cell):
+            verdict = resources.get("course_verdicts", {}).get(cell.metadata["nbgrader"]["grade_id"])
+            grade.auto_score = float(verdict["points"]) if verdict else 0.0
+        else:  # a written answer: nbgrader's rule (no automatic score)
+            from nbgrader import utils
+
+            grade.auto_score, _ = utils.determine_grade(cell, self.log)
+        grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
+        self.gradebook.db.commit()
 
 
 class ResilientExecute(Execute):
-    """nbgrader's ``Execute`` with the guard, verdicts the kernel cannot fake, a sandbox, and dead kernels survived.
+    """nbgrader's ``Execute`` with the judge, a sandbox, and dead kernels survived.
 
     - The kernel runs under bubblewrap (:class:`autograder.sandbox.SandboxedKernelManager`) unless
-      ``COURSE_SANDBOX=off``.
-    - Before the first cell the guard (:mod:`autograder.guard`) is installed by a silent request;
-      before every cell, and after every test cell, its restore function runs (silently, a name with a
-      token drawn for this run): what it put back is written into the cell's output.
-    - A test cell earns its points only if its execute reply says ``ok``, the token appended to it came
-      back in its output (it ran to its end) and it changed none of the guarded state while it ran;
-      otherwise an ``AutograderVerdict`` error is added, which nbgrader scores as failed.
+      ``COURSE_SANDBOX=off``; before the first cell :mod:`autograder.in_kernel` is installed in it by a silent
+      request (cell time limits, ``os._exit``, and the answering of the judge's calls).
+    - The kernel runs every cell but the test cells. A test cell's source is taken from the gradebook (hidden tests
+      included) and run by a :class:`autograder.judge.Judge` in this process, whose calls into the kernel are
+      silent requests; its verdict goes into ``resources["course_verdicts"]`` (the points :class:`SaveJudgedGrades`
+      writes) and the notebook's metadata, its messages into the cell's outputs.
+    - Outputs of the kernel are data: only text, PNG and JPEG are kept (no HTML, JavaScript or SVG). A cell run
+      after the kernel received hidden tests' inputs is marked, so that the feedback leaves its outputs out.
     - When the kernel dies, the cells that finished keep their outputs and the rest are marked as not run
       (nbclient's ``on_cell_start`` hook records which cell was running).
     """
@@ -89,14 +120,12 @@ class ResilientExecute(Execute):
             kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
         super().__init__(*args, **kwargs)
 
-    # --- the guard, through silent requests that evaluate one expression -------------------------------
-
-    def _evaluate(self, expression: str) -> tuple[bool, str]:
+    def _evaluate(self, expression: str, timeout: float = GUARD_TIMEOUT_S) -> tuple[bool, str]:
         """Evaluate ``expression`` in the kernel silently: (ok, its repr or the error)."""
         assert self.kc is not None
         msg_id = self.kc.execute("", silent=True, store_history=False, allow_stdin=False,
                                  user_expressions={"value": expression})
-        timeout, self.timeout = self.timeout, GUARD_TIMEOUT_S
+        saved, self.timeout = self.timeout, timeout
         try:
             reply = self.wait_for_reply(msg_id)
         except DeadKernelError:
@@ -104,109 +133,99 @@ class ResilientExecute(Execute):
         except Exception as error:  # noqa: BLE001 - a kernel that does not answer is reported, not fatal
             return False, f"no reply: {type(error).__name__}"
         finally:
-            self.timeout = timeout
+            self.timeout = saved
         value = (reply or {}).get("content", {}).get("user_expressions", {}).get("value", {})
         if value.get("status") != "ok":
             return False, f"{value.get('ename', 'no reply')}: {value.get('evalue', '')}"
         return True, value.get("data", {}).get("text/plain", "")
 
-    def _install_guard(self) -> None:
-        from autograder import guard
-
-        self._token = secrets.token_hex(16)
-        self._secret = secrets.token_hex(32)  # signs the guard's reports: a replaced guard cannot forge them
-        self._guard_ok = True
+    def _limits(self) -> tuple[int, int]:
         limits = self.config.get("InsertGuard", {})
-        source = Path(guard.__file__).read_text()
-        call = (f"install({self._token!r}, {int(limits.get('cell_limit', 60))}, "
-                f"{int(limits.get('cell_limit_after_timeout', 15))}, {self._secret!r})")
-        expression = (f"exec(compile({source + chr(10) + call + chr(10)!r}, '<autograder guard>', 'exec'), "
-                      "{'__name__': '_autograder_guard'})")
+        return int(limits.get("cell_limit", 60)), int(limits.get("cell_limit_after_timeout", 15))
+
+    def _install(self) -> None:
+        from autograder import in_kernel
+
+        self._installed = True
+        limit, after = self._limits()
+        source = Path(in_kernel.__file__).read_text() + f"\ninstall({limit}, {after})\n"
+        expression = (f"exec(compile({source!r}, '<autograder in_kernel>', 'exec'), "
+                      "{'__name__': '_autograder_in_kernel'})")
         ok, what = self._evaluate(expression)
         if not ok:
-            self._guard_ok = False
-            self.log.warning("The guard could not be installed: %s", what)
+            self.log.warning("The kernel's side of grading could not be installed: %s", what)
 
-    def _restore(self, arm: bool) -> tuple[list[str], list[str], str | None]:
-        """Run the guard's restore: (restored comparison functions, other tampering, a failure or None)."""
-        if not self._guard_ok:
-            return [], [], "the guard is not installed"
-        nonce = secrets.token_hex(16)
-        ok, text = self._evaluate(f"_autograder_restore_{self._token}({arm!r}, {nonce!r})")
+    def _send(self, request: str) -> str:
+        """One request of the judge to the kernel; its reply (JSON text), or :class:`KernelError`."""
+        from autograder.judge import KernelError
+
+        ok, text = self._evaluate(f"_course_serve({request!r})", timeout=self._limits()[0] + 15)
         if not ok:
-            return [], [], f"the guard was removed ({text})"
+            raise KernelError(f"the kernel did not answer ({text})")
         try:
-            body, _, mac = str(ast.literal_eval(text)).rpartition("|")
-            if not hmac.compare_digest(mac, sign(self._secret, nonce, body)):
-                return [], [], "the guard's report was forged (the guard was replaced)"
-            report = json.loads(body)
-        except Exception:  # noqa: BLE001 - whatever came back instead of a report, it is not the guard's
-            return [], [], "the guard's report was changed"
-        return list(report.get("restored", [])), list(report.get("tampered", [])), None
+            reply = ast.literal_eval(text)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            reply = None
+        if type(reply) is not str:
+            raise KernelError("the kernel's answer is no reply")
+        return reply
 
-    def _guard_lines(self, restored: list[str], tampered: list[str], problem: str | None) -> str:
+    def _prepare(self, resources: ResourcesDict) -> None:
+        """The test cells' sources (from the gradebook) and the graded names; a judge for this hand-in."""
+        from nbgrader.api import Gradebook
 
-        lines = []
-        if restored:
-            lines.append(f"{RESTORED_MARK} " + ", ".join(restored))
-        if tampered:
-            lines.append(f"{TAMPER_MARK} " + ", ".join(tampered))
-        if problem:
-            lines.append(f"{TAMPER_MARK} {problem}")
-        return "".join(line + "\n" for line in lines)
+        from autograder.judge import Judge
 
-    def on_cell_executed(self, **kwargs: Any) -> None:
-        super().on_cell_executed(**kwargs)
-        self._reply = kwargs.get("execute_reply")
+        info = resources.get("nbgrader", {})
+        self._sources: dict[str, str] = {}
+        graded: set[str] = set()
+        if info.get("db_url"):
+            with Gradebook(info["db_url"]) as gradebook:
+                notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
+                self._sources = {c.name: c.source for c in notebook.source_cells}
+                graded = {c.name for c in notebook.solution_cells}
+        self._judge = Judge(self._send, graded)
+        self._verdicts = resources.setdefault("course_verdicts", {})
 
     def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int):  # noqa: ANN201
         if cell.cell_type != "code":
             return super().preprocess_cell(cell, resources, index)
-        if not getattr(self, "_token", None):
-            self._install_guard()
-        before = self._guard_lines(*self._restore(arm=True))
-        test = is_test(cell)
-        original = cell.source
-        if test:
-            cell.source = f"{original}\nprint({self._token!r})"
-        self._reply = None
-        try:
-            cell, resources = super().preprocess_cell(cell, resources, index)
-        finally:
-            cell.source = original
-        if before:
-            cell.outputs.insert(0, _stream(before))
-        if test:
-            self._judge(cell)
+        if not self._installed:
+            self._install()
+        if is_test(cell):
+            return self._judge_cell(cell, resources)
+        cell, resources = super().preprocess_cell(cell, resources, index)
+        cell.outputs = [o for o in (sanitized(o) for o in cell.outputs) if o is not None]
+        if self._judge.tainted:
+            cell.metadata.setdefault("course", {})["after_hidden_tests"] = True
         return cell, resources
 
-    def _judge(self, cell: NotebookNode) -> None:
-        """Keep a test cell's points only if it ran to its end, untouched; strip the token from its output."""
-        token_seen = False
-        for output in cell.outputs:
-            if output.get("output_type") == "stream" and self._token in output.get("text", ""):
-                token_seen = True
-                output["text"] = output["text"].replace(self._token + "\n", "").replace(self._token, "")
-        cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and not o.get("text"))]
-        restored, tampered, problem = self._restore(arm=False)
-        status = ((self._reply or {}).get("content") or {}).get("status")
-        failed = any(o.get("output_type") == "error" for o in cell.outputs)
-        why = None
-        if restored or tampered or problem:
-            changes = ", ".join([*restored, *tampered, *([problem] if problem else [])])
-            why = f"the guarded state changed while the test ran: {changes}"
-        elif status != "ok" and not failed:
-            why = f"the kernel's reply says {status or 'nothing'}"
-        elif not token_seen and not failed:
-            why = "the test did not run to its end (its end mark did not come back)"
-        if why:
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "?")
-            cell.outputs.append(_verdict_error(grade_id, why))
+    def _judge_cell(self, cell: NotebookNode, resources: ResourcesDict):  # noqa: ANN202
+        meta = cell.metadata.get("nbgrader", {})
+        grade_id, points = meta.get("grade_id", "?"), float(meta.get("points", 0) or 0)
+        source = self._sources.get(grade_id)
+        if source is None:
+            from autograder.judge import CellVerdict
+
+            verdict = CellVerdict(grade_id, 0.0, points, True, False, "AutograderVerdict",
+                                  f"{VERDICT_MARK} {grade_id}: not a test cell of this assignment")
+        else:
+            verdict = self._judge.run_cell(source, grade_id, points)
+        cell.outputs = [_stream(verdict.printed)] if verdict.printed else []
+        if verdict.failed:
+            lines = verdict.message.splitlines() or [verdict.kind]
+            name, _, first = lines[0].partition(": ")
+            evalue = "\n".join([first, *lines[1:]]) if first else verdict.message
+            cell.outputs.append(NotebookNode(output_type="error", ename=name or verdict.kind, evalue=evalue,
+                                             traceback=[verdict.message]))
+        cell.execution_count = None
+        self._verdicts[grade_id] = {"points": verdict.points, "max_points": verdict.max_points,
+                                    "failed": verdict.failed, "hidden": verdict.hidden, "kind": verdict.kind}
+        return cell, resources
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict, km=None):  # noqa: ANN001
         started = {"index": -1}
         chained = self.on_cell_start
-        self._token = ""
 
         def on_cell_start(cell: NotebookNode, cell_index: int) -> None:
             started["index"] = cell_index
@@ -214,6 +233,8 @@ class ResilientExecute(Execute):
                 chained(cell=cell, cell_index=cell_index)
 
         self.on_cell_start = on_cell_start
+        self._installed = False
+        self._prepare(resources)
         try:
             return super().preprocess(nb, resources, km=km)
         except (DeadKernelError, KeyError, ValueError, TypeError) as error:  # dead, or its messages broken by a hand-in
@@ -233,12 +254,22 @@ class ResilientExecute(Execute):
             return nb, resources
         finally:
             self.on_cell_start = chained
+            nb.metadata["course_verdicts"] = dict(self._verdicts)
+
+
+AFTER_HIDDEN_NOTE = ("(This cell ran after hidden tests sent their inputs to your kernel, so its outputs are not "
+                     "shown here: your notebook has them.)\n")
 
 
 class HideHiddenTests(NbGraderPreprocessor):
-    """For students' feedback: drop hidden tests' code and the traceback lines that would quote it."""
+    """For students' feedback: drop hidden tests' code and the traceback lines that would quote it, and the outputs of
+    cells that ran after the kernel received hidden tests' inputs."""
 
     def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int):
+        if cell.cell_type == "code" and cell.metadata.get("course", {}).get("after_hidden_tests"):
+            cell.outputs = [_stream(AFTER_HIDDEN_NOTE)] if cell.get("outputs") else []
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in (sanitized(o) for o in cell.get("outputs", [])) if o is not None]
         if not is_test(cell):
             return cell, resources
         before = cell.source

@@ -1,10 +1,11 @@
 """Run a solution notebook's own tests in-process against other implementations of its functions.
 
-This is what nbgrader's autograde does, without the kernel start and the database: every code cell
-of the *source* notebook runs in order in one namespace (``NBGRADER_EXECUTION=autograde`` so long
-demonstrations shrink), the student's answer cells replaced by the implementation under test; a test
-cell earns its points when it raises nothing. Errors in other cells do not stop the run, as in
-nbgrader (``allow_errors``). Used by ``tests/test_mutants.py``.
+This is what grading does, without the kernel start and the database: every code cell of the *source* notebook
+but the test cells runs in order in one namespace, the "kernel" (``NBGRADER_EXECUTION=autograde`` so long
+demonstrations shrink), the student's answer cells replaced by the implementation under test; the test cells run in
+a :class:`autograder.judge.Judge` that reaches that namespace through :mod:`autograder.in_kernel`'s codec, the same
+requests and replies as in grading, and earn the points the judge gives. Errors in other cells do not stop the run,
+as in nbgrader (``allow_errors``). Used by ``tests/test_mutants.py``.
 """
 
 from __future__ import annotations
@@ -94,58 +95,55 @@ def _grading_environment(folder: Path):
         os.environ.update(old_env)
 
 
-HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
+JUDGE_KEY = "__course_judge__"
 
 
-def _test_parts(source: str) -> list[tuple[str, bool]]:
-    """A test cell's code as (visible part, True), (the rest, False); the whole cell once if it cannot be split."""
-    head, marker, tail = source.partition(HIDDEN_BEGIN)
-    if not marker:
-        return [(source, True)]
-    try:
-        compile(head, "<visible>", "exec")
-        compile(marker + tail, "<hidden>", "exec")
-    except SyntaxError:  # the marker sits inside a block: no visible part of its own
-        return [(source, False)]
-    # keep the line numbers of the hidden part as in the whole cell
-    return [(head, True), ("\n" * head.count("\n") + marker + tail, False)]
+def _judge_for(assignment: str, namespace: dict):
+    """The judge of a run: the test cells run in it, against ``namespace`` through the same codec as in grading."""
+    from autograder import in_kernel
+    from autograder.judge import Judge
+
+    judge = namespace.get(JUDGE_KEY)
+    if judge is None:
+        in_kernel.bind(namespace)
+        judge = Judge(in_kernel.serve, set(solution_ids(source_notebook(assignment))), redacting=False)
+        namespace[JUDGE_KEY] = judge
+    return judge
 
 
 def _run_cells(assignment: str, cells: list, first: int, namespace: dict, outcome: Outcome,
                replacements: dict[str, str], stop_at_visible_failure: bool) -> None:
-    """Run ``cells[first:]`` of ``assignment``'s source notebook in ``namespace``, recording into ``outcome``."""
+    """Run ``cells[first:]`` of ``assignment``'s source notebook in ``namespace``, recording into ``outcome``: the
+    test cells in the judge (:mod:`autograder.judge`), as grading runs them, the other cells in ``namespace``."""
     sink = io.StringIO()
+    judge = _judge_for(assignment, namespace)
     for index, cell in enumerate(cells[first:], start=first):
         if cell.cell_type != "code":
             continue
         meta = nbgrader_meta(cell)
         grade_id = meta.get("grade_id", f"cell{index}")
         source = replacements.get(grade_id, cell.source)
-        test_cell = is_test(cell)
-        error = None
-        # A test cell runs as its visible part, then the rest: the same statements in the same order
-        # as nbgrader runs them, so that a failure is known to be visible (or hidden).
-        for part, visible in _test_parts(source) if test_cell else [(source, False)]:
-            try:
-                with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-                    exec(compile(part, f"<{assignment}:{grade_id}>", "exec"), namespace)  # noqa: S102
-            except KeyboardInterrupt:
-                raise
-            except BaseException as exc:  # noqa: BLE001 - a student's cell may raise anything, SystemExit too
-                error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
-                if visible:
-                    outcome.visible_failures[grade_id] = f"{type(exc).__name__}: {exc}"[:1000]
-                break
-        sink.seek(0)
-        sink.truncate()
-        if test_cell:
-            outcome.max_points[grade_id] = float(meta.get("points", 0))
-            outcome.points[grade_id] = 0.0 if error else float(meta.get("points", 0))
-            if error:
-                outcome.failures[grade_id] = error
+        if is_test(cell):
+            verdict = judge.run_cell(source, grade_id, float(meta.get("points", 0)))
+            outcome.max_points[grade_id] = verdict.max_points
+            outcome.points[grade_id] = verdict.points
+            if verdict.failed:
+                outcome.failures[grade_id] = verdict.message.splitlines()[0][:300]
+                if not verdict.hidden:
+                    outcome.visible_failures[grade_id] = verdict.message[:1000]
             if stop_at_visible_failure and grade_id in outcome.visible_failures:
                 outcome.stopped_at = grade_id
                 return
+            continue
+        try:
+            with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+                exec(compile(source, f"<{assignment}:{grade_id}>", "exec"), namespace)  # noqa: S102
+        except KeyboardInterrupt:
+            raise
+        except BaseException:  # noqa: BLE001 - a student's cell may raise anything, SystemExit too
+            pass
+        sink.seek(0)
+        sink.truncate()
 
 
 def _cells_to_run(assignment: str, replacements: dict[str, str]) -> list:
