@@ -58,6 +58,7 @@ from autograder.core import (
 from autograder.executor import JobFailure, make_executor, run_jobs
 from autograder.export import export_grades, gradebook_scores
 from autograder.jobs import GradingJob, JobResult, grade_job, merge_result, template_gradebook
+from autograder.judge import prelude as judge_prelude
 from autograder.repair import repair
 from autograder.sandbox import sandbox_problem
 from autograder.screen import screen_notebook
@@ -220,6 +221,7 @@ def make_jobs(ready: list[HandIn], groups: int, templates: dict[str, bytes], *,
                 {s: (f / f"{assignment}.ipynb").read_text() for s, f in folders.items()},
                 {s: (f / "timestamp.txt").read_text() for s, f in folders.items() if (f / "timestamp.txt").is_file()},
                 cell_limit=CELL_LIMIT, threads=threads, sandbox=sandbox,
+                prelude=judge_prelude(nbformat.read(source_path(assignment), as_version=4)),
             ), group))
     return jobs
 

@@ -48,6 +48,7 @@ class GradingJob:
     cell_limit: int = 0  # seconds a cell may run; 0: the configuration's 60 s (15 s once one was stopped)
     threads: int = 1  # OMP/MKL threads of each kernel
     sandbox: bool = True  # run each kernel under bubblewrap (see autograder.sandbox)
+    prelude: str = ""  # the notebook's setup cells, which the judge runs first (autograder.judge.prelude)
 
 
 @dataclass
@@ -152,6 +153,8 @@ def grade_job(job: GradingJob) -> list[JobResult]:
         (root / "solutions" / a).mkdir(parents=True)
         state.mkdir()
         (state / "gradebook.db").write_bytes(job.gradebook)
+        (state / "judge").mkdir()
+        (state / "judge" / f"{a}.py").write_text(job.prelude)
         for student, text in job.hand_ins.items():
             folder = state / "staged" / student / a
             folder.mkdir(parents=True)
@@ -175,7 +178,7 @@ def grade_job(job: GradingJob) -> list[JobResult]:
             for student in missing:
                 alone = GradingJob(a, job.gradebook, {student: job.hand_ins[student]},
                                    {k: v for k, v in job.timestamps.items() if k == student},
-                                   job.cell_limit, job.threads, job.sandbox)
+                                   job.cell_limit, job.threads, job.sandbox, job.prelude)
                 results[student] = grade_job(alone)[0]
         elif missing:
             results[missing[0]].status, results[missing[0]].detail = "failed", _errors_in(log)

@@ -2,10 +2,11 @@
 
 When a hand-in is graded, its code runs in a sandboxed kernel; its test cells do not. The executor hands each test
 cell's source, taken from the gradebook (the instructor's, hidden tests included), to a :class:`Judge`, which runs
-it in this process in a namespace of its own. A name the test uses and does not define (the student's functions and
-classes, the notebook's data, ``np`` or ``checks``) is looked up in the kernel:
+it in this process in a namespace of its own, after the notebook's setup cells (taken from the release). A graded name
+the test uses (an answer cell's function or class) is looked up in the kernel:
 
-- a module comes back as its name, and the judge imports its own copy (only the modules of :data:`MODULES`);
+- only the graded names (the answer cells' functions and classes) are looked up there; ``np``, ``checks`` and the
+  rest of the setup cells are the judge's own (it runs the notebook's setup cells, taken from the release, first);
 - plain data comes back decoded, with exact types (:func:`decode`): ``None``, bool, int, float, str, lists,
   tuples and dicts of these, numeric or bool NumPy arrays and scalars, and tensors, rebuilt here from their values
   (without autograd history);
@@ -123,7 +124,7 @@ def _array(data: dict, dtype: np.dtype, shape: list) -> np.ndarray:
 class Judge:
     """Runs test cells against one hand-in's kernel, reached through ``send`` (a request in, JSON text out)."""
 
-    def __init__(self, send: Callable[[str], str], graded_names: set[str] | None = None, *,
+    def __init__(self, send: Callable[[str], str], graded_names: set[str] | None = None, *, prelude: str = "",
                  redacting: bool = True) -> None:
         self._send = send
         self.redacting = redacting  # shorten messages once hidden tests' inputs reached the kernel
@@ -131,6 +132,9 @@ class Judge:
         self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
         self.tainted = False  # a hidden test's inputs went to the kernel
         self.calls = 0
+        if prelude:  # the notebook's setup cells, from the release: np, checks, torch, ... are the judge's own
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                exec(compile(prelude, "<setup>", "exec"), self.namespace)  # noqa: S102 - course code
 
     # --- requests ------------------------------------------------------------------------------------------
 
@@ -258,10 +262,11 @@ class Judge:
                     target.clear()
                     target.update(new)
                 elif isinstance(target, np.ndarray) and isinstance(new, np.ndarray):
-                    if new.shape == target.shape:
+                    same = new.shape == target.shape and np.array_equal(new, target, equal_nan=new.dtype.kind in "fc")
+                    if new.shape == target.shape and not same and target.flags.writeable:
                         np.copyto(target, new, casting="unsafe")
                 elif isinstance(target, torch.Tensor) and isinstance(new, torch.Tensor):
-                    if new.shape == target.shape:
+                    if new.shape == target.shape and not torch.equal(new, target.detach().cpu()):
                         with torch.no_grad():
                             target.copy_(new)
 
@@ -277,30 +282,18 @@ class Judge:
         return self.decode(self._request({"op": "getattr", "target": handle._id, "name": name}).get("value"))
 
     def lookup(self, name: str) -> tuple[bool, Any]:
-        """The kernel's value of the notebook name ``name``: (found, value)."""
+        """The kernel's value of the graded name ``name`` (a handle, or plain data): (found, value).
+
+        Only the graded names (the answer cells' functions and classes) come from the kernel; every other name a
+        test uses is the setup cells' (the prelude) or its own, so that a hand-in that rebinds ``checks`` or ``np``,
+        or the notebook's data, changes nothing here.
+        """
+        if name not in self.graded_names:
+            return False, None
         reply = self._request({"op": "get", "name": name})
         if reply.get("missing"):
             return False, None
-        value = reply.get("value")
-        if name not in self.graded_names and isinstance(value, dict) and value.get("$") == "ref" and \
-                value.get("kind") in ("class", "callable"):
-            own = self._library_object(value.get("module"), value.get("qualname"))
-            if own is not None:
-                return True, own
-        return True, self.decode(value)
-
-    def _library_object(self, module: Any, qualname: Any) -> Any:
-        """A library's function or class that the kernel names (``from helpers.data import load_digits``): the
-        judge's own copy."""
-        if not isinstance(module, str) or not isinstance(qualname, str) or module.split(".")[0] not in MODULES:
-            return None
-        try:
-            value: Any = importlib.import_module(module)
-            for part in qualname.split("."):
-                value = getattr(value, part)
-        except (ImportError, AttributeError):
-            return None
-        return value if callable(value) else None
+        return True, self.decode(reply.get("value"))
 
     # --- test cells -----------------------------------------------------------------------------------------
 
@@ -384,6 +377,13 @@ class CellVerdict:
     kind: str = ""
     message: str = ""
     printed: str = ""
+
+
+def prelude(nb: Any) -> str:
+    """The judge's prelude of a notebook (nbformat): its setup cells, those whose first line starts with ``# Setup``
+    (but not the Colab bootstrap, ``# Setup, part 1``)."""
+    return "\n\n".join(c.source for c in nb.cells if c.cell_type == "code" and c.source.startswith("# Setup")
+                       and not c.source.startswith("# Setup, part 1"))
 
 
 def test_parts(source: str) -> list[tuple[str, bool]]:

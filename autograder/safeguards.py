@@ -79,6 +79,18 @@ def sanitized(output: NotebookNode) -> NotebookNode | None:
     return None
 
 
+def sanitized_markdown(source: str) -> str:
+    """A Markdown cell's source with its HTML made harmless: nbgrader's feedback and formgrader templates render
+    Markdown without nbconvert's sanitiser, so tags outside bleach's allowlist (``script``, ``iframe``, ``img`` with
+    its event handlers) and every ``on*`` attribute are escaped here, with nbconvert's ``clean_html``; Markdown
+    without a tag is left as it is."""
+    if not re.search(r"<[A-Za-z!/?]", source):
+        return source
+    from nbconvert.filters.strings import clean_html
+
+    return clean_html(source)
+
+
 class SaveJudgedGrades(SaveAutoGrades):
     """nbgrader's ``SaveAutoGrades`` with the judge's points (``resources["course_verdicts"]``) for test cells: a
     test cell without a verdict (not run: the kernel died first) scores 0; outputs decide nothing."""
@@ -170,24 +182,39 @@ class ResilientExecute(Execute):
             raise KernelError("the kernel's answer is no reply")
         return reply
 
-    def _prepare(self, resources: ResourcesDict) -> None:
+    def _prepare(self, nb: NotebookNode, resources: ResourcesDict) -> None:
         """The test cells' sources (from the gradebook) and the graded names; a judge for this hand-in."""
         from nbgrader.api import Gradebook
 
         from autograder.judge import Judge
 
         info = resources.get("nbgrader", {})
-        self._sources: dict[str, str] = {}
-        graded: set[str] = set()
         if info.get("db_url"):
             with Gradebook(info["db_url"]) as gradebook:
                 notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
                 self._sources = {c.name: c.source for c in notebook.source_cells}
                 graded = {c.name for c in notebook.solution_cells}
-        self._judge = Judge(self._send, graded)
+        else:  # run outside nbgrader (no gradebook, e.g. tests of this executor): the notebook's own cells
+            from autograder.repair import defined_names
+
+            self._sources = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells if is_test(c)}
+            graded = {n for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")
+                      for n in defined_names(c.source)}
+        from autograder.core import STATE
+
+        setup = STATE / "judge" / f"{info.get('assignment')}.py"
+        if info.get("db_url"):  # the release's setup cells, written by the grading job
+            setup_source = setup.read_text() if setup.is_file() else ""
+        else:
+            from autograder.judge import prelude
+
+            setup_source = prelude(nb)
+        self._judge = Judge(self._send, graded, prelude=setup_source)
         self._verdicts = resources.setdefault("course_verdicts", {})
 
     def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int):  # noqa: ANN201
+        if cell.cell_type == "markdown":
+            cell.source = sanitized_markdown(cell.source)
         if cell.cell_type != "code":
             return super().preprocess_cell(cell, resources, index)
         if not self._installed:
@@ -234,7 +261,7 @@ class ResilientExecute(Execute):
 
         self.on_cell_start = on_cell_start
         self._installed = False
-        self._prepare(resources)
+        self._prepare(nb, resources)
         try:
             return super().preprocess(nb, resources, km=km)
         except (DeadKernelError, KeyError, ValueError, TypeError) as error:  # dead, or its messages broken by a hand-in

@@ -101,12 +101,13 @@ JUDGE_KEY = "__course_judge__"
 def _judge_for(assignment: str, namespace: dict):
     """The judge of a run: the test cells run in it, against ``namespace`` through the same codec as in grading."""
     from autograder import in_kernel
-    from autograder.judge import Judge
+    from autograder.judge import Judge, prelude
 
     judge = namespace.get(JUDGE_KEY)
     if judge is None:
         in_kernel.bind(namespace)
-        judge = Judge(in_kernel.serve, set(solution_ids(source_notebook(assignment))), redacting=False)
+        nb = source_notebook(assignment)
+        judge = Judge(in_kernel.serve, set(solution_ids(nb)), prelude=prelude(nb), redacting=False)
         namespace[JUDGE_KEY] = judge
     return judge
 

@@ -119,13 +119,15 @@ def test_grading_refuses_without_a_sandbox(tmp_path):
     assert "SANDBOX=off" in done.stdout + done.stderr and "bwrap" in done.stdout + done.stderr
 
 
-# --- the guard against a hand-in that hides its failures (issue 16, threat 2): one kernel per case --------------
+# --- the judge against a kernel that lies (issue 25): one kernel per case ------------------------------------
 
-SETUP = "import math\nimport numpy as np\nfrom helpers import checks"
-FAILS = "assert np.allclose(1.0, 2.0), 'a wrong answer'"  # a test a wrong answer fails
-PASSES = "assert np.allclose(1.0, 1.0) and math.isclose(2.0, 2.0)"  # a test a right answer passes
+SETUP = "# Setup, part 2\nimport math\nimport numpy as np\nfrom helpers import checks"
+ANSWERS = "def double(x):\n    return 2 * x\n\n\ndef wrong(x):\n    return x + 1"
+HIDDEN = "\n### BEGIN HIDDEN TESTS\n"
+FAILS = 'checks.check_close(wrong(2.0), 4.0, "wrong(2)")' + HIDDEN + 'checks.check_close(wrong(5.0), 10.0, "w")'
+PASSES = 'checks.check_close(double(2.0), 4.0, "double(2)")' + HIDDEN + 'checks.check_close(double(5.0), 10.0, "d")'
 
-UNDER_THE_GUARD = '''import builtins, json, numpy
+REBIND = '''import builtins, json, numpy
 
 
 class _Yes:
@@ -133,85 +135,72 @@ class _Yes:
         return lambda *args, **kwargs: True
 
 
-np = _Yes()  # the names the tests judge with, rebound
+np = _Yes()  # the names the tests judge with, rebound in the kernel
 checks = _Yes()
-_dumps = json.dumps
-
-
-def _forge(obj, *args, **kwargs):  # the guard's report, forged as it is written, after wrong answers got through
-    if isinstance(obj, dict) and "restored" in obj:
-        numpy.allclose = lambda *a, **k: True
-        obj = {"restored": [], "tampered": []}
-    return _dumps(obj, *args, **kwargs)
-
-
-vars(json)["dumps"] = _forge
-_sorted = builtins.sorted
-
-
-def _resort(items, *args, **kwargs):  # a builtin the guard itself calls, replaced to undo its work
-    numpy.allclose = lambda *a, **k: True
-    return _sorted(items, *args, **kwargs)
-
-
-builtins.sorted = _resort
+builtins.sorted = lambda items, *args, **kwargs: []
+numpy.allclose = lambda *a, **k: True
 '''
-REPLACE_THE_GUARD = '''import numpy as np
-for _name in list(globals()):
-    if _name.startswith("_autograder_restore_"):
-        globals()[_name] = lambda arm=True, nonce="": '{"restored": [], "tampered": []}|' + "0" * 64
-np.allclose = lambda *a, **k: True
+FORGE = '''import json
+_real_serve = _course_serve
+
+
+def _course_serve(request):  # the judge's calls answered with what a right answer would give to the visible test
+    reply = json.loads(_real_serve(request))
+    if "value" in reply and isinstance(reply["value"], float):
+        reply["value"] = 4.0
+    return json.dumps(reply)
+'''
+LIE = '''class _Liar(float):
+    def __eq__(self, other):
+        return True
+
+    def __array__(self, dtype=None, copy=None):
+        import inspect
+        for frame in inspect.stack():
+            if "expected" in frame.frame.f_locals:
+                return numpy.asarray(frame.frame.f_locals["expected"])
+
+
+import numpy
+wrong = lambda x: _Liar(x + 1)  # noqa: E731
 '''
 
 
-def run_guarded(tmp_path: Path, attack: str) -> list:
-    """The setup, ``attack``, a failing and a passing test cell through :class:`ResilientExecute` (sandboxed, the
-    guard installed): the two test cells' outputs and the text the guard wrote before them."""
+def run_judged(tmp_path: Path, attack: str) -> list:
+    """The setup, the answers (``double`` right, ``wrong`` wrong), ``attack``, then a test cell of each through
+    :class:`ResilientExecute` (sandboxed; the test cells in the judge): the two test cells' outputs."""
     from autograder.safeguards import ResilientExecute
 
-    def test_cell(source: str, grade_id: str) -> nbformat.NotebookNode:
-        cell = nbformat.v4.new_code_cell(source)
-        cell.metadata["nbgrader"] = {"grade": True, "grade_id": grade_id, "locked": True, "points": 1,
-                                     "schema_version": 3, "solution": False, "task": False}
-        return cell
+    def cell(source: str, grade_id: str, test: bool) -> nbformat.NotebookNode:
+        made = nbformat.v4.new_code_cell(source)
+        made.metadata["nbgrader"] = {"grade": test, "grade_id": grade_id, "locked": test, "points": 1 if test else 0,
+                                     "schema_version": 3, "solution": not test, "task": False}
+        return made
 
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(SETUP), nbformat.v4.new_code_cell(attack),
-                                         test_cell(FAILS, "fails"), test_cell(PASSES, "passes")])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(SETUP), cell(ANSWERS, "answers", False),
+                                         nbformat.v4.new_code_cell(attack), cell(FAILS, "fails", True),
+                                         cell(PASSES, "passes", True)])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     work = tmp_path / "work"
     work.mkdir()
     executor = ResilientExecute(timeout=60, kernel_name="python3")
-    executor.preprocess(nb, {"metadata": {"path": str(work)}})
-    return [nb.cells[2].outputs, nb.cells[3].outputs]
-
-
-def errors(outputs: list) -> list[str]:
-    return [o.ename for o in outputs if o.output_type == "error"]
-
-
-def text(outputs: list) -> str:
-    return "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    resources = {"metadata": {"path": str(work)}}
+    executor.preprocess(nb, resources)
+    verdicts = resources["course_verdicts"]
+    assert nb.metadata["course_verdicts"] == verdicts
+    return [verdicts["fails"]["points"], verdicts["passes"]["points"], nb.cells[3].outputs, nb.cells[4].outputs]
 
 
 @needs_sandbox
-def test_the_guard_survives_rebound_names_a_forged_report_and_replaced_builtins(tmp_path):
-    """A wrong answer's test still fails and a right one's passes; what was changed is named. (If any of the three
-    techniques worked, the failing test would pass.)"""
-    failing, passing = run_guarded(tmp_path, UNDER_THE_GUARD)
-    assert errors(failing) == ["AssertionError"], failing
-    assert errors(passing) == [], passing
-    report = text(failing)
-    for what in ("the notebook's name np", "the notebook's name checks", "builtins.sorted"):
-        assert what in report, report
-
-
-@needs_sandbox
-def test_a_replaced_guard_cannot_forge_its_report(tmp_path):
-    """The restore function replaced by one that says all is well: its reports are not signed, so every test cell
-    after it earns nothing (an ``AutograderVerdict``), and the forgery is named."""
-    failing, passing = run_guarded(tmp_path, REPLACE_THE_GUARD)
-    assert "AutograderVerdict" in errors(failing) and "AutograderVerdict" in errors(passing), (failing, passing)
-    assert "forged" in text(failing), failing
+@pytest.mark.parametrize("attack", ["REBIND", "FORGE", "LIE"])
+def test_a_kernel_that_lies_decides_nothing(tmp_path, attack):
+    """Rebinding the names tests judge with and the library functions they call, forging the kernel's replies, or
+    returning objects that claim to equal anything: the wrong answer's test still earns nothing and the right one's
+    its point. (A forger that returns what the visible test expects passes it, as a hard-coded answer would; the
+    hidden test, with inputs it has not seen, fails it.)"""
+    failing, passing, failing_out, _ = run_judged(tmp_path, globals()[attack])
+    assert failing == 0.0, failing_out
+    assert passing == (0.0 if attack == "FORGE" else 1.0)  # FORGE answers 4.0 to double(5.0) too
 
 
 def test_the_screen_flags_a_guard_that_is_swapped_back_and_forth():

@@ -166,6 +166,125 @@ def _cheat_on_call(function):
 '''
 
 
+# --- issue 25: what a hand-in may try against the judge (the categories of the issue) -------------------------
+
+JUDGE_ATTACKS = {
+    # 1. outputs nbgrader would read as a grade: an execute_result of points after every cell, published by hooks
+    "outputs read as a grade": '''import sys
+from IPython import get_ipython
+_shell = get_ipython()
+
+
+def _points(*args, **kwargs):
+    sys.displayhook(1000.0)  # an execute_result "1000.0" in every cell, test cells included
+    _shell.display_pub.publish(data={"text/plain": "1000.0"})
+
+
+_shell.events.register("post_run_cell", _points)
+_shell.events.register("pre_run_cell", _points)
+''',
+    # 2. Python's hooks: audit hooks (the "compile" event sees every source compiled), trace and profile functions that
+    # rewrite a check's locals, comparison functions and a library function's code swapped
+    "hooks": '''import sys
+import numpy as np
+from helpers import checks as _checks
+_compiled = []
+
+
+def _audit(event, args):
+    if event == "compile" and args and isinstance(args[0], (str, bytes)):
+        _compiled.append(args[0] if isinstance(args[0], str) else args[0].decode("utf-8", "replace"))
+
+
+sys.addaudithook(_audit)
+
+
+def _tracer(frame, event, arg):
+    if frame.f_code.co_name.startswith("check"):
+        frame.f_locals["expected"] = frame.f_locals.get("got")
+        frame.f_locals["condition"] = True
+    return None
+
+
+sys.settrace(_tracer)
+np.allclose = lambda *args, **kwargs: True
+
+
+def _nothing(*args, **kwargs):
+    return None
+
+
+for _name in ("check_close", "check_equal", "check_true", "check_shape", "check_raises", "check_type"):
+    getattr(_checks, _name).__code__ = _nothing.__code__
+''',
+    # 4. reading the kernel's memory: the input history, every string in the heap that looks like a test or a secret
+    "memory": '''import gc
+_secrets = [o for o in gc.get_objects() if isinstance(o, str) and ("HIDDEN" in o or "token" in o or "secret" in o)]
+_history = list(globals().get("In", []))
+_requests = []
+_serve = globals().get("_course_serve")
+if _serve is not None:
+    def _course_serve(request, _serve=_serve):  # every call of the judge recorded, to be shown later
+        _requests.append(request)
+        return _serve(request)
+''',
+    # 5. active content in outputs: a script, an event handler, JavaScript
+    "active content": '''from IPython.display import HTML, Javascript, display
+display(HTML("<script>document.title = 'PWNED-HTML'; window.pwned = 1;</script>"
+             "<img src=x onerror=\\"document.title = 'PWNED-IMG'; window.pwned = 2;\\">"))
+display(Javascript("document.title = 'PWNED-JS'; window.pwned = 3;"))
+''',
+}
+"""The attacks a hand-in inserts before its first answer (one cell each, all of them in one hand-in)."""
+
+JUDGE_ATTACK_MARKDOWN = ("<script>document.title = 'PWNED-MD'; window.pwned = 4;</script>\n\n"
+                         "<img src=x onerror=\"document.title = 'PWNED-MD-IMG'; window.pwned = 5;\">\n\n"
+                         "[a link](javascript:window.pwned=6)")
+"""A Markdown cell of the same hand-in with active content."""
+
+JUDGE_ATTACK_LAST = '''print("LEAK compiled:", [s for s in _compiled if "check" in s][:20])
+print("LEAK memory:", _secrets[:20], _history[-5:])
+print("LEAK requests:", _requests[:50])
+'''
+"""The hand-in's last cell: shows what it gathered (hidden tests' inputs among it), to try to reach the feedback."""
+
+LIAR = '''
+
+class _Liar(float):
+    """Equal to anything, of any shape and type a check asks for."""
+
+    shape = property(lambda self: __import__("inspect").currentframe().f_back.f_locals.get("shape", ()))
+
+    def __eq__(self, other):
+        return True
+
+    __ne__ = lambda self, other: False
+    __lt__ = __le__ = __gt__ = __ge__ = lambda self, other: True
+
+    def __array__(self, dtype=None, copy=None):
+        import gc, inspect
+        for frame in inspect.stack():  # the expected value, from a comparing caller
+            if "expected" in frame.frame.f_locals:
+                return __import__("numpy").asarray(frame.frame.f_locals["expected"], dtype=dtype)
+        return __import__("numpy").zeros(0)
+
+
+def {name}(*args, **kwargs):
+    return _Liar(0.0)
+'''
+"""3. return values that lie: the stub of ``name`` replaced by one whose result claims to be whatever is asked."""
+
+
+def judge_attacks() -> list[str]:
+    """The sources of the attack cells of issue 25's categories 1, 2, 4 and 5 (:data:`JUDGE_ATTACKS`)."""
+    return list(JUDGE_ATTACKS.values())
+
+
+def liar(name: str) -> str:
+    """An answer cell defining ``name`` as a function that returns a lying object (category 3)."""
+    return LIAR.format(name=name)
+
+
 def escape_cells(state: Path, root: Path, other: Path, port: int, marker: str) -> list[str]:
     """The escape attempts (see the module), aimed at this course's real paths: the sources of three cells."""
     return [cell.format(
