@@ -14,7 +14,8 @@ state folder, :data:`autograder.core.STATE`, ``COURSE_STATE`` to put it elsewher
    scratch course of its own, with its own gradebook, data in and data out), several at once, on an executor
    (:mod:`autograder.executor`): local processes (``--jobs``, the default) or the workers of a Dask cluster
    (``--scheduler``). Each kernel runs under bubblewrap (:mod:`autograder.sandbox`; ``--sandbox off`` grades
-   unsandboxed) with the guard (:mod:`autograder.guard`, :mod:`autograder.safeguards`). Only this process
+   unsandboxed) and only answers the calls of the judge (:mod:`autograder.in_kernel`), which runs the test cells
+   outside it and decides their points (:mod:`autograder.judge`, :mod:`autograder.safeguards`). Only this process
    writes the course's gradebook: it merges the jobs' results one after another;
 4. feedback HTML without the hidden tests' code is made for each hand-in, ``nbgrader export`` writes
    ``grading/grades.csv`` (:mod:`autograder.export`), ``grading/report.csv`` says per hand-in what was

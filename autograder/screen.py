@@ -52,7 +52,7 @@ ATTRIBUTES = {
 NAMES = {
     "get_ipython": "IPython's internals", "exec": "exec()", "eval": "eval()", "compile": "compile()",
     "__import__": "__import__()", "__builtins__": "builtins", "breakpoint": "the debugger",
-    "globals": "the notebook's namespace (where the grader's guard lives)",
+    "globals": "the notebook's namespace",
     "vars": "an object's namespace (a module's functions, the notebook's namespace)",
 }
 """Bare names flagged when used (``compile`` as a method, ``torch.compile``, is not the builtin)."""
@@ -77,7 +77,7 @@ KNOWN_MODULES = {"np": "numpy", "numpy": "numpy", "math": "math", "torch": "torc
 """Names the notebooks' setup cells import: an answer cell uses them without importing them."""
 
 REBOUND = {"np": "numpy", "math": "math", "torch": "torch", "checks": "helpers.checks", "helpers": "helpers"}
-"""Names the tests judge with: a cell that binds them to something else is flagged (the guard puts them back)."""
+"""Names the tests judge with: a cell that binds them to something else is flagged (the judge has its own)."""
 REFLECTION = {"getattr", "setattr", "delattr", "hasattr"}
 """Called with an attribute name that is computed (not on ``self``) or a dunder: flagged."""
 
