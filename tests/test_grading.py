@@ -626,6 +626,72 @@ def test_the_feedback_of_an_attacking_hand_in_runs_no_script_in_chromium(graded)
             browser.close()
 
 
+def test_the_formgrader_runs_no_script_of_a_hand_in_in_chromium(graded, tmp_path):
+    """Issue 25, category 5: the formgrader's page of an attacking hand-in (logged in as the instructor, the Jupyter
+    server's API within reach of any script on it), in Debian's headless Chromium: no script of the hand-in runs."""
+    import secrets
+    import shutil as _shutil
+    import signal
+    import urllib.request
+
+    chromium = _shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).is_file():
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    from nbgrader.api import Gradebook
+    from playwright.sync_api import sync_playwright
+
+    course, _, _, _ = graded
+    a = graded_assignments()[1]
+    with Gradebook(f"sqlite:///{course / 'grading' / 'gradebook.db'}") as gradebook:
+        submission = gradebook.find_submission_notebook(a, a, "attack-right").id
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    token = secrets.token_hex(16)
+    env = dict(os.environ, COURSE_ROOT=str(course), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+               JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_DATA_DIR=str(tmp_path / "data"))
+    env.pop("COURSE_STATE", None)
+    command = [str(ROOT / ".venv" / "bin" / "jupyter"), "server", "--no-browser", f"--port={port}",
+               "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={course}"]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    log = tmp_path / "server.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(command, cwd=course, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)  # noqa: S310 - ours
+                break
+            except OSError:
+                assert server.poll() is None, log.read_text()[-3000:]
+                time.sleep(0.5)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox"])
+            try:
+                page = browser.new_page()
+                page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
+                           else route.abort())  # nothing leaves this machine
+                page.goto(f"{base}/formgrader/submissions/{submission}/?token={token}", wait_until="load")
+                page.wait_for_timeout(1000)
+                assert "PWNED-HTML" in page.content() and "PWNED-MD" in page.content(), log.read_text()[-2000:]
+                assert page.evaluate("typeof window.pwned") == "undefined"
+                assert "PWNED" not in page.title()
+            finally:
+                browser.close()
+    finally:
+        if server.poll() is None:  # the server we started, by its process group
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(timeout=30)
+
+
 def test_the_class_report_of_the_shared_grading_run(graded):
     """``make grade``'s own class report (autograder/class_report.py, tested on made-up classes in
     tests/test_class_report.py), from the shared run: real nbgrader output, no grading of its own."""
