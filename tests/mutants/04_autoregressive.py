@@ -91,6 +91,20 @@ def fit_markov_chain(sequences, n_states, alpha=0.0):
     trans = np.where(rows > 0, counts / np.where(rows > 0, rows, 1), 1.0 / n_states)
     return init_counts / (n_seq + alpha), trans
 ''',
+        "skips sequences of length 1 (no transition, so no first symbol either)": '''
+def fit_markov_chain(sequences, n_states, alpha=0.0):
+    init_counts = np.full(n_states, float(alpha))
+    counts = np.full((n_states, n_states), float(alpha))
+    for s in sequences:
+        s = np.asarray(s, dtype=np.int64)
+        if len(s) < 2:
+            continue
+        init_counts[s[0]] += 1
+        np.add.at(counts, (s[:-1], s[1:]), 1)
+    rows = counts.sum(1, keepdims=True)
+    trans = np.where(rows > 0, counts / np.where(rows > 0, rows, 1), 1.0 / n_states)
+    return init_counts / init_counts.sum(), trans
+''',
     },
     "markov_log_likelihood": {
         "mean of the log-probabilities instead of their sum": '''
@@ -136,6 +150,12 @@ def markov_log_likelihood(seq, init, trans):
 def markov_log_likelihood(seq, init, trans):
     seq = np.asarray(seq)
     return float(np.log(max(init[seq[0]], 1e-12)) + np.log(np.maximum(trans[seq[:-1], seq[1:]], 1e-12)).sum())
+''',
+        "math.log of init[x_1] (raises on an impossible first symbol)": '''
+def markov_log_likelihood(seq, init, trans):
+    seq = np.asarray(seq)
+    with np.errstate(divide="ignore"):
+        return float(math.log(init[seq[0]]) + np.log(trans[seq[:-1], seq[1:]]).sum())
 ''',
     },
     "entropy_rate": {
@@ -502,6 +522,30 @@ def sample_sequences(model, n, length, start_token, temperature=1.0, generator=N
         for t in range(1, length + 1):
             logits, h = model(out[:, t - 1 : t], h)
             probs = torch.softmax(logits[:, -1] / temperature, -1)
+            out[:, t] = torch.multinomial(probs, 1, generator=generator)[:, 0]
+    return out
+''',
+        "a fresh torch.Generator() when generator is None (torch.manual_seed has no effect)": '''
+def sample_sequences(model, n, length, start_token, temperature=1.0, generator=None):
+    generator = generator if generator is not None else torch.Generator()
+    out = torch.full((n, length), start_token, dtype=torch.long)
+    h = None
+    with torch.no_grad():
+        for t in range(1, length):
+            logits, h = model(out[:, t - 1 : t], h)
+            probs = torch.softmax(logits[:, -1] / temperature, -1)
+            out[:, t] = torch.multinomial(probs, 1, generator=generator)[:, 0]
+    return out
+''',
+        "temperature as a power of the probabilities (underflows to 0 at small temperatures)": '''
+def sample_sequences(model, n, length, start_token, temperature=1.0, generator=None):
+    out = torch.full((n, length), start_token, dtype=torch.long)
+    h = None
+    with torch.no_grad():
+        for t in range(1, length):
+            logits, h = model(out[:, t - 1 : t], h)
+            probs = torch.softmax(logits[:, -1], -1) ** (1.0 / temperature)
+            probs = probs / probs.sum(-1, keepdim=True)
             out[:, t] = torch.multinomial(probs, 1, generator=generator)[:, 0]
     return out
 ''',
