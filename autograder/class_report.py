@@ -33,6 +33,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.core import ROOT, STATE, is_answer, is_test, nbgrader_meta
+from autograder.gradebook import cells as gradebook_cells
 
 HTML_NAME = "class-report.html"
 MARKDOWN_NAME = "class-report.md"
@@ -198,28 +199,6 @@ def _failure(nb: nbformat.NotebookNode | None, test: str) -> tuple[str, bool, st
     return "lost its points without an error (e.g. output on stderr)", False, ""
 
 
-def _gradebook(path: Path) -> dict:
-    """Per assignment: grade cells and, per student, the scores of each (read-only use of nbgrader's API)."""
-    from nbgrader.api import Gradebook
-
-    found: dict = {}
-    with Gradebook(f"sqlite:///{path}?timeout=120") as gradebook:
-        for assignment in gradebook.assignments:
-            cells = {}
-            for notebook in assignment.notebooks:
-                for cell in notebook.grade_cells:
-                    cells[cell.name] = (cell.cell_type, float(cell.max_score or 0))
-            students = {}
-            for submission in assignment.submissions:
-                grades = {}
-                for notebook in submission.notebooks:
-                    for grade in notebook.grades:
-                        grades[grade.name] = (grade.auto_score, grade.manual_score, grade.max_score)
-                students[submission.student.id] = grades
-            found[assignment.name] = {"cells": cells, "students": students}
-    return found
-
-
 def collect(state: Path = STATE, root: Path = ROOT, run_error: str | None = None) -> ClassReport:
     """Read what grading produced under ``state`` (the course at ``root``) into a :class:`ClassReport`.
 
@@ -234,7 +213,7 @@ def collect(state: Path = STATE, root: Path = ROOT, run_error: str | None = None
     gradebook = {}
     if (state / "gradebook.db").is_file():
         try:
-            gradebook = _gradebook(state / "gradebook.db")
+            gradebook = gradebook_cells(state / "gradebook.db")
         except Exception as error:  # noqa: BLE001 - the report must still say what it could not read
             report.notes.append(f"The gradebook could not be read: {type(error).__name__}: {error}")
     else:

@@ -47,7 +47,7 @@ from pathlib import Path
 from nbgrader.plugins import ExportPlugin
 from traitlets import Unicode
 
-from autograder.core import DOWNLOADED, FEEDBACK, GRADES_CSV, HAND_IN_PATTERN, STATE, db_url, nbgrader, nbgrader_api
+from autograder.core import DOWNLOADED, FEEDBACK, GRADES_CSV, HAND_IN_PATTERN, STATE, nbgrader
 
 EXPORT = STATE / "export"
 """Where ``make export`` writes the import files, the unmatched list and the feedback zips."""
@@ -59,39 +59,6 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 Scores = dict[str, dict[str, tuple[float, float]]]
 """``{student id: {assignment: (points, max points)}}``, autograded and manual points together."""
-
-
-def export_grades() -> None:
-    """Write ``grading/grades.csv`` as ``nbgrader export`` does (its CSV exporter, every assignment and student, the
-    course's configuration), in this process: not one more start of nbgrader for each ``make grade``."""
-    import warnings
-
-    from nbgrader.api import Gradebook
-    from nbgrader.plugins import CsvExportPlugin
-
-    api = nbgrader_api()
-    exporter = CsvExportPlugin(parent=api)
-    exporter.to = str(GRADES_CSV)
-    with warnings.catch_warnings(), Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        warnings.simplefilter("ignore")  # SQLAlchemy's warnings from inside nbgrader's API
-        exporter.export(gradebook)
-
-
-def gradebook_scores() -> dict[tuple[str, str], dict[str, float]]:
-    """Autograded (code) and manual (written) scores per (student, assignment), from the gradebook."""
-    from nbgrader.api import Gradebook
-
-    scores: dict[tuple[str, str], dict[str, float]] = {}
-    with Gradebook(db_url()) as gradebook:
-        for assignment in gradebook.assignments:
-            for submission in assignment.submissions:
-                scores[(submission.student.id, assignment.name)] = {
-                    "code": submission.code_score,
-                    "max_code": submission.max_code_score,
-                    "written": submission.written_score,
-                    "max_written": submission.max_written_score,
-                }
-    return scores
 
 
 # --- rosters -------------------------------------------------------------------------------------------------
@@ -331,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--roster", type=Path, help="the gradebook export of the LMS (needed with --lms)")
     args = parser.parse_args(argv)
     if not args.lms:
+        from autograder.gradebook import export_grades
+
         export_grades()
         print(f"grades: {GRADES_CSV}")
         return 0

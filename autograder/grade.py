@@ -34,13 +34,13 @@ import hashlib
 import os
 import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
+from autograder import gradebook
 from autograder.core import (
     AUTOGRADED,
     FEEDBACK,
@@ -53,12 +53,10 @@ from autograder.core import (
     SUBMITTED,
     assignments,
     db_url,
-    generate_assignment,
     source_path,
 )
 from autograder.executor import JobFailure, make_executor, run_jobs
-from autograder.export import export_grades, gradebook_scores
-from autograder.jobs import GradingJob, JobResult, grade_job, merge_result, template_gradebook
+from autograder.jobs import GradingJob, JobResult, grade_job, merge_result
 from autograder.judge import prelude as judge_prelude
 from autograder.repair import repair
 from autograder.sandbox import sandbox_problem
@@ -87,42 +85,6 @@ class HandIn:
     flags: list[str] = field(default_factory=list)
     detail: str = ""
     seconds: float = 0.0
-
-
-def register_assignments(names: list[str]) -> dict[str, nbformat.NotebookNode]:
-    """Make sure the gradebook knows each assignment's current source; return the released notebooks.
-
-    ``nbgrader generate_assignment`` (into a scratch folder, so ``notebooks/`` is not touched) records the
-    cells and checksums. Its release is cached in ``grading/registered/`` with the source's sha256, so
-    a later run skips it while the source is unchanged and the gradebook still holds the assignment.
-    """
-    from nbgrader.api import Gradebook, MissingEntry
-
-    releases: dict[str, nbformat.NotebookNode] = {}
-    stale = []
-    with Gradebook(db_url()) as gradebook:
-        for name in names:
-            digest = hashlib.sha256(source_path(name).read_bytes()).hexdigest()
-            cached = REGISTERED / f"{name}.ipynb"
-            marker = REGISTERED / f"{name}.sha256"
-            try:
-                gradebook.find_assignment(name)
-                known = marker.is_file() and marker.read_text() == digest and cached.is_file()
-            except MissingEntry:
-                known = False
-            if known:
-                releases[name] = nbformat.read(cached, as_version=4)
-            else:
-                stale.append((name, digest))
-    if stale:
-        REGISTERED.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory() as scratch:
-            generate_assignment([name for name, _ in stale], to=scratch)
-            for name, digest in stale:
-                shutil.copy2(Path(scratch) / name / f"{name}.ipynb", REGISTERED / f"{name}.ipynb")
-                (REGISTERED / f"{name}.sha256").write_text(digest)
-                releases[name] = nbformat.read(REGISTERED / f"{name}.ipynb", as_version=4)
-    return releases
 
 
 def find_hand_ins(only: str | None) -> list[HandIn]:
@@ -186,7 +148,7 @@ def stage(
 
 
 def _templates(names: list[str]) -> dict[str, bytes]:
-    """Each assignment's gradebook template (see :func:`autograder.jobs.template_gradebook`), cached in
+    """Each assignment's gradebook template (see :func:`autograder.gradebook.template`), cached in
     ``registered/`` beside the release, with the source's sha256."""
     templates: dict[str, bytes] = {}
     stale = []
@@ -197,7 +159,7 @@ def _templates(names: list[str]) -> dict[str, bytes]:
             templates[name] = cached.read_bytes()
         else:
             stale.append((name, digest))
-    made = [template_gradebook(name, source_path(name))[0] for name, _ in stale]  # in this process, one by one
+    made = [gradebook.template(name, source_path(name))[0] for name, _ in stale]  # in this process, one by one
     REGISTERED.mkdir(parents=True, exist_ok=True)
     for (name, digest), data in zip(stale, made, strict=True):
         (REGISTERED / f"{name}.gradebook.db").write_bytes(data)
@@ -351,7 +313,7 @@ def grade(argv: list[str] | None = None) -> int:
 
     if args.register_only:  # the gradebook and the grading jobs' gradebook templates
         names = [args.assignment] if args.assignment else assignments()
-        register_assignments(names)
+        gradebook.register(names)
         _templates(names)
         return 0
     hand_ins = find_hand_ins(args.assignment)
@@ -363,14 +325,14 @@ def grade(argv: list[str] | None = None) -> int:
         return 2
     start = time.perf_counter()
     wanted = sorted({h.assignment for h in hand_ins} & set(assignments()))
-    releases = register_assignments(wanted) if wanted else {}
+    releases = gradebook.register(wanted) if wanted else {}
     for old in STAGED.glob("*/*") if STAGED.is_dir() else []:  # last run's copies of these assignments
         if old.name in {h.assignment for h in hand_ins}:
             shutil.rmtree(old)
     ready = [h for h in hand_ins if stage(h, releases)]
     grade_all(ready, args.jobs, sandbox=args.sandbox == "on", scheduler=args.scheduler)
-    export_grades()
-    scores = gradebook_scores()
+    gradebook.export_grades()
+    scores = gradebook.totals()
     write_report(hand_ins, scores)
     print_table(hand_ins, scores)
     graded = sum(h.status in ("graded", "timed out") for h in hand_ins)

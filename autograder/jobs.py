@@ -7,7 +7,7 @@ gradebook template (a gradebook that knows only this assignment, no student) and
 ``nbgrader generate_feedback`` there against the scratch gradebook, and returns one :class:`JobResult`
 per hand-in: the scores per cell, the autograded notebook, the feedback HTML and what the report says.
 No kernel ever sees the course's gradebook, and only the instructor-side process writes it:
-:func:`merge_result` puts a result into the course's gradebook (nbgrader's API) and files.
+:func:`merge_result` puts a result into the course's gradebook (:mod:`autograder.gradebook`) and files.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pathlib import Path
 
 import nbformat
 
+from autograder import gradebook
 from autograder.core import AUTOGRADED, PACKAGE, is_test, nbgrader_api
 from autograder.in_kernel import EXIT_MARK, SYS_EXIT_MARK, TIMEOUT_MARK
 
@@ -117,26 +118,6 @@ def inspect_outputs(nb: nbformat.NotebookNode, result: JobResult) -> None:
         result.flags.append("sys.exit() called (the cell failed, the kernel went on)")
 
 
-def _read_gradebook(url: str, assignment: str, results: list[JobResult]) -> None:
-    from nbgrader.api import Gradebook, MissingEntry
-
-    with Gradebook(url) as gradebook:
-        for result in results:
-            try:
-                submission = gradebook.find_submission(assignment, result.student)
-            except MissingEntry:
-                continue
-            result.timestamp = submission.timestamp.isoformat() if submission.timestamp else None
-            for notebook in submission.notebooks:
-                result.late_penalty = notebook.late_submission_penalty
-                for grade in notebook.grades:
-                    result.grades[grade.name] = {
-                        "auto_score": grade.auto_score, "needs_manual_grade": grade.needs_manual_grade,
-                    }
-                for comment in notebook.comments:
-                    result.comments[comment.name] = comment.auto_comment
-
-
 def grade_job(job: GradingJob) -> list[JobResult]:
     """Grade ``job``'s hand-ins in a scratch course of their own; one :class:`JobResult` per hand-in.
 
@@ -195,37 +176,17 @@ def grade_job(job: GradingJob) -> list[JobResult]:
                     results[student].feedback = html.read_text()
                 else:
                     results[student].flags.append("no feedback generated")
-            _read_gradebook(f"sqlite:///{state / 'gradebook.db'}", a, [results[s] for s in graded])
+            gradebook.read_results(f"sqlite:///{state / 'gradebook.db'}", a, [results[s] for s in graded])
     return [results[s] for s in students]
 
 
 def merge_result(result: JobResult, gradebook_url: str, state: Path) -> None:
-    """Put one job result into the course's gradebook (nbgrader's API) and its files under ``state``.
-
-    Manual scores already in the gradebook stay; a cell needs manual grading as nbgrader decides it
-    (a manual score exists, or there is no automatic one).
-    """
-    from nbgrader.api import Gradebook
-
+    """Put one job result into the course's gradebook (:func:`autograder.gradebook.merge`) and its files under
+    ``state`` (the autograded notebook, the feedback)."""
     if result.status not in ("graded", "timed out"):
         return
     a = result.assignment
-    with warnings.catch_warnings(), Gradebook(gradebook_url) as gradebook:
-        warnings.simplefilter("ignore")  # SQLAlchemy's autoflush warnings from inside nbgrader's API
-        gradebook.update_or_create_student(result.student)
-        extra = {"timestamp": result.timestamp} if result.timestamp else {}
-        submission = gradebook.update_or_create_submission(a, result.student, **extra)
-        for notebook in submission.notebooks:
-            if result.late_penalty is not None:
-                notebook.late_submission_penalty = result.late_penalty
-            for grade in notebook.grades:
-                if grade.name in result.grades:
-                    grade.auto_score = result.grades[grade.name]["auto_score"]
-                    grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
-            for comment in notebook.comments:
-                if comment.name in result.comments:
-                    comment.auto_comment = result.comments[comment.name]
-        gradebook.db.commit()
+    gradebook.merge(result, gradebook_url)
     folder = state / "autograded" / result.student / a
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -236,28 +197,6 @@ def merge_result(result: JobResult, gradebook_url: str, state: Path) -> None:
     if result.feedback is not None:
         feedback.mkdir(parents=True)
         (feedback / f"{a}.html").write_text(result.feedback)
-
-
-def template_gradebook(assignment: str, source: Path) -> tuple[bytes, str]:
-    """A gradebook that knows only ``assignment`` (its cells and checksums) and no student, and the release.
-
-    ``nbgrader generate_assignment`` of the source notebook ``source`` in a scratch course; returns the
-    gradebook's bytes (what a :class:`GradingJob` carries) and the released notebook (nbformat JSON).
-    """
-    with tempfile.TemporaryDirectory(prefix="gradebook-template-") as scratch:
-        root = Path(scratch) / "course"
-        (root / "solutions" / assignment).mkdir(parents=True)
-        shutil.copy2(source, root / "solutions" / assignment / f"{assignment}.ipynb")
-        (root / "grading").mkdir()
-        api = nbgrader_api(root, release=root / "release", db=f"sqlite:///{root / 'grading' / 'gradebook.db'}")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            done = api.generate_assignment(assignment, force=True)
-        released = root / "release" / assignment / f"{assignment}.ipynb"
-        if not done.get("success") or not released.is_file():
-            raise RuntimeError(f"nbgrader generate_assignment {assignment} failed:\n{done.get('log', '')}\n"
-                               f"{done.get('error', '')}")
-        return (root / "grading" / "gradebook.db").read_bytes(), released.read_text()
 
 
 def main(argv: list[str] | None = None) -> int:

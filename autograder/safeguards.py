@@ -184,16 +184,13 @@ class ResilientExecute(Execute):
 
     def _prepare(self, nb: NotebookNode, resources: ResourcesDict) -> None:
         """The test cells' sources (from the gradebook) and the graded names; a judge for this hand-in."""
-        from nbgrader.api import Gradebook
-
         from autograder.judge import Judge
 
         info = resources.get("nbgrader", {})
         if info.get("db_url"):
-            with Gradebook(info["db_url"]) as gradebook:
-                notebook = gradebook.find_notebook(info["notebook"], info["assignment"])
-                self._sources = {c.name: c.source for c in notebook.source_cells}
-                graded = {c.name for c in notebook.solution_cells}
+            from autograder.gradebook import test_sources
+
+            self._sources, graded = test_sources(info["db_url"], info["notebook"], info["assignment"])
         else:  # run outside nbgrader (no gradebook, e.g. tests of this executor): the notebook's own cells
             from autograder.repair import defined_names
 
