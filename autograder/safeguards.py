@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -200,14 +201,23 @@ class ResilientExecute(Execute):
         from autograder.core import STATE
 
         setup = STATE / "judge" / f"{info.get('assignment')}.py"
-        if info.get("db_url"):  # the release's setup cells, written by the grading job
-            setup_source = setup.read_text() if setup.is_file() else ""
+        if setup.is_file():  # the release's setup cells, written by the grading job
+            setup_source = setup.read_text()
+        elif info.get("db_url"):  # nbgrader run by hand (the formgrader's button): the instructor's source notebook
+            import nbformat
+
+            from autograder.core import source_path
+            from autograder.judge import prelude
+
+            source = source_path(str(info.get("assignment")))
+            setup_source = prelude(nbformat.read(source, as_version=4)) if source.is_file() else ""
         else:
             from autograder.judge import prelude
 
             setup_source = prelude(nb)
         self._judge = Judge(self._send, graded, prelude=setup_source)
         self._verdicts = resources.setdefault("course_verdicts", {})
+        self._judge_seconds = 0.0
 
     def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int):  # noqa: ANN201
         if cell.cell_type == "markdown":
@@ -234,7 +244,9 @@ class ResilientExecute(Execute):
             verdict = CellVerdict(grade_id, 0.0, points, True, False, "AutograderVerdict",
                                   f"{VERDICT_MARK} {grade_id}: not a test cell of this assignment")
         else:
+            started = time.perf_counter()
             verdict = self._judge.run_cell(source, grade_id, points)
+            self._judge_seconds += time.perf_counter() - started
         cell.outputs = [_stream(verdict.printed)] if verdict.printed else []
         if verdict.failed:
             lines = verdict.message.splitlines() or [verdict.kind]
@@ -244,7 +256,8 @@ class ResilientExecute(Execute):
                                              traceback=[verdict.message]))
         cell.execution_count = None
         self._verdicts[grade_id] = {"points": verdict.points, "max_points": verdict.max_points,
-                                    "failed": verdict.failed, "hidden": verdict.hidden, "kind": verdict.kind}
+                                    "failed": verdict.failed, "hidden": verdict.hidden, "kind": verdict.kind,
+                                    "judge_calls": self._judge.calls}
         return cell, resources
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict, km=None):  # noqa: ANN001
@@ -279,6 +292,7 @@ class ResilientExecute(Execute):
         finally:
             self.on_cell_start = chained
             nb.metadata["course_verdicts"] = dict(self._verdicts)
+            nb.metadata["course_judge_seconds"] = round(self._judge_seconds, 3)
 
 
 AFTER_HIDDEN_NOTE = ("(This cell ran after hidden tests sent their inputs to your kernel, so its outputs are not "
