@@ -172,8 +172,15 @@ class ResilientExecute(Execute):
         """One request of the judge to the kernel; its reply (JSON text), or :class:`KernelError`."""
         from autograder.judge import KernelError
 
+        if self._stuck:
+            raise KernelError("the kernel did not answer an earlier call in time")
         ok, text = self._evaluate(f"_course_serve({request!r})", timeout=self._limits()[0] + 15)
         if not ok:
+            if text.startswith("no reply"):  # its own time limit did not stop the call: stop it, ask no more
+                self._stuck = True
+                from nbclient.util import ensure_async, run_sync
+
+                run_sync(lambda: ensure_async(self.km.interrupt_kernel()))()
             raise KernelError(f"the kernel did not answer ({text})")
         try:
             reply = ast.literal_eval(text)
@@ -218,6 +225,7 @@ class ResilientExecute(Execute):
         self._judge = Judge(self._send, graded, prelude=setup_source)
         self._verdicts = resources.setdefault("course_verdicts", {})
         self._judge_seconds = 0.0
+        self._stuck = False
 
     def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int):  # noqa: ANN201
         if cell.cell_type == "markdown":
