@@ -167,3 +167,12 @@ class GaussianMixtureLogDensity:
         parts = [math.log(w) - 0.5 * ((z - m) / s) ** 2 - math.log(s) - 0.5 * math.log(2 * math.pi)
                  for w, m, s in zip(self.weights, self.means, self.stds, strict=True)]
         return torch.logsumexp(torch.stack(parts), dim=0)
+
+
+# --- 04_autoregressive: models and probes of its tests ----------------------------------------------------
+
+
+# --- 05_pixelcnn: models and probes of its tests ----------------------------------------------------------
+
+
+# --- 06_pixelcnn_plus: models and probes of its tests -----------------------------------------------------
