@@ -320,8 +320,9 @@ class Judge:
             elif isinstance(node, ast.comprehension):
                 bound.update(n.id for n in ast.walk(node.target) if isinstance(n, ast.Name))
         seen: list[str] = []
-        for name in loaded:
-            if name in bound or name in self.namespace or hasattr(builtins, name) or name in seen:
+        for name in loaded:  # a graded name is looked up again in every cell: its value when the cell runs
+            if name in bound or name in seen or (name not in self.graded_names and
+                                                  (name in self.namespace or hasattr(builtins, name))):
                 continue
             seen.append(name)
         return seen
