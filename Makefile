@@ -19,7 +19,7 @@ SCHEDULER ?=
 PYTEST_ARGS ?=
 STAMP := $(VENV)/.installed
 
-.PHONY: setup lab release collect grade export bench test test-full lint student-dist clean-grades help
+.PHONY: setup lab release collect grade feedback export bench test test-full lint student-dist clean-grades help
 
 help:
 	@echo "make lab       start JupyterLab on the course (PORT=$(PORT), LAB_ARGS=extra jupyter lab arguments)"
@@ -28,13 +28,29 @@ help:
 	@echo "make setup     create .venv with CPU torch, the helpers and the instructor tools"
 	@echo "make release   regenerate notebooks/ from solutions/ (ASSIGNMENT=name for one)"
 	@echo "make collect   ASSIGNMENT=name FROM=zip-or-folder: an LMS download into $(STATE)/submitted/"
-	@echo "make export    LMS=canvas|moodle ROSTER=gradebook-export.csv: grades into the LMS's import file"
+	@echo "make feedback  the feedback again from the gradebook (written answers' grades and comments; ASSIGNMENT=name)"
+	@echo "make export    LMS=canvas|moodle ROSTER=gradebook-export.csv: grades into the LMS's import files"
+	@echo "               (POINTS=name=100 the LMS's points, ASSIGNMENT=name, FORCE=1 with ungraded written answers)"
 	@echo "make bench     the benchmark: times, grading cost, model quality -> bench/report.md"
 	@echo "make grade     autograde $(STATE)/submitted/ in sandboxes (ASSIGNMENT=name, JOBS=n, STATE=folder,"
 	@echo "               SANDBOX=off at your own risk, SCHEDULER=tcp://host:8786 on a Dask cluster)"
 	@echo "make student-dist  build/student-dist/ and .zip: only what students receive"
 
+# A .venv that is a link to another copy's environment: that environment's install of the course (its editable install,
+# its kernel) points at the other copy, so the tools here would run that copy's code, and `make setup` here would rewire
+# it to this copy behind the other's back. Refused unless SHARED_VENV=1 (then only a warning).
+VENV_LINK = $(shell test -L $(VENV) && readlink -f $(VENV) | grep -v "^$(CURDIR)/")
+define venv_check
+	@if [ -n "$(VENV_LINK)" ] && [ "$(VENV_LINK)" != "$(abspath $(VENV))" ]; then \
+		echo "$(VENV) is a link to $(VENV_LINK), another copy's environment: its install of the course points at that"; \
+		echo "copy, so the tools here would run that copy's code, and setting it up here would rewire it to this copy."; \
+		if [ "$(SHARED_VENV)" != 1 ]; then echo "Refused: remove the link (rm $(VENV)) and run make setup for an environment"; \
+			echo "of this copy's own, or run make here with SHARED_VENV=1 to go on anyway."; exit 2; \
+		else echo "WARNING: going on (SHARED_VENV=1)."; fi; fi
+endef
+
 setup: $(STAMP)
+	$(venv_check)
 
 # One short line per setup step; what a step prints goes to build/setup.log, whose end is shown if it fails.
 SETUP_LOG := build/setup.log
@@ -43,6 +59,7 @@ step = @printf '  %-44s' '$(1)'; if { echo "== $(1)"; $(2); } >>$(SETUP_LOG) 2>&
 
 # torch==2.13.0 installs as a CPU build here; an open range would pull a multi-GB CUDA build.
 $(STAMP): pyproject.toml
+	$(venv_check)
 	@mkdir -p build && : > $(SETUP_LOG) && echo "setting up $(VENV) (log: $(SETUP_LOG))"
 	$(call step,virtual environment $(VENV),test -x $(PY) || $(PYTHON) -m venv $(VENV))
 	$(call step,pip,$(PY) -m pip install --upgrade pip)
@@ -71,10 +88,18 @@ grade: setup
 	$(WITH_STATE) $(PY) -m autograder.grade $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(JOBS),--jobs $(JOBS)) \
 		$(if $(SANDBOX),--sandbox $(SANDBOX)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
-# Grades into the LMS: ROSTER is the gradebook export of Canvas or Moodle; see autograder/export.py.
+# The feedback again from the gradebook, after grading written answers in the formgrader (autograder/feedback.py).
+feedback: setup
+	$(WITH_STATE) $(PY) -m autograder.feedback $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
+
+# Grades into the LMS: ROSTER is the gradebook export of Canvas or Moodle; see autograder/export.py. POINTS= the LMS's
+# points of each assignment (default: Canvas's Points Possible), FORCE=1 exports although written answers are ungraded.
+POINTS ?=
+FORCE ?=
 export: setup
-	@case "$(LMS)" in canvas|moodle) test -n "$(ROSTER)";; *) false;; esac || { echo "usage: make export LMS=canvas|moodle ROSTER=gradebook-export.csv"; exit 2; }
-	$(WITH_STATE) $(PY) -m autograder.export --lms $(LMS) --roster "$(ROSTER)"
+	@case "$(LMS)" in canvas|moodle) test -n "$(ROSTER)";; *) false;; esac || { echo "usage: make export LMS=canvas|moodle ROSTER=gradebook-export.csv [POINTS=02_entropy=100] [ASSIGNMENT=name] [FORCE=1]"; exit 2; }
+	$(WITH_STATE) $(PY) -m autograder.export --lms $(LMS) --roster "$(ROSTER)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) \
+		$(if $(POINTS),--points "$(POINTS)") $(if $(filter 1 yes true,$(FORCE)),--force)
 
 bench: setup
 	$(PY) -m bench.run

@@ -55,6 +55,17 @@ PRIVACY = (
 # --- what grading produced -------------------------------------------------------------------------------
 
 
+RENAMED = re.compile(r"^renamed .* to \S+\.ipynb$")
+"""A repair that only gave the notebook its expected name (every LMS download renames): not a reason for a look."""
+
+
+def needs_a_look(status: str, repaired: str, flags: str) -> bool:
+    """A hand-in an instructor should look at: flagged, not graded as it is, or repaired beyond a rename (the console's
+    count of ``make grade`` and the class report's list use this one rule)."""
+    repairs = [r.strip() for r in repaired.split("; ") if r.strip()]
+    return bool(flags) or status != "graded" or any(not RENAMED.match(r) for r in repairs)
+
+
 @dataclass
 class Row:
     """One row of ``report.csv`` (``line``: its line in the file, the header being line 1)."""
@@ -72,7 +83,7 @@ class Row:
 
     @property
     def needs_a_look(self) -> bool:
-        return bool(self.flags or self.repaired or self.status not in ("graded",))
+        return needs_a_look(self.status, self.repaired, self.flags)
 
 
 @dataclass

@@ -6,17 +6,54 @@
 notebook at ``grading/submitted/<student>/<assignment>/`` (``grading/`` is :data:`autograder.core.STATE`).
 Every file that was not collected is
 named, with the reason: nothing is refused silently. Nothing in PATH is changed.
+
+What the LMS put in the file names is kept in ``grading/downloaded/<assignment>/collected.csv`` (one row per
+collected file: the student id, the file, the LMS, Canvas's numeric user id, Moodle's participant id, and Canvas's
+``LATE`` marker): ``make export`` matches Canvas rows by that user id before any name, ``make grade`` carries the late
+flag into ``report.csv`` and ``grades.csv``. Canvas names a download ``<name>[_LATE]_<user id>_<attachment id>_<file>``
+(``garcialucia_LATE_20437_99120_02_entropy.ipynb``), Moodle
+``<Full name>_<participant id>_assignsubmission_file_<file>``.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import re
 import shutil
 import sys
 import zipfile
 from pathlib import Path
 
 from autograder.core import DOWNLOADED, HAND_IN_PATTERN, SUBMITTED, assignments, nbgrader, relative_to_root
+
+CANVAS_NAME = re.compile(r"^(?P<key>[^_]+)(?P<late>_LATE)?_(?P<user_id>\d+)_(?P<attachment_id>\d+)_(?P<file>.+)$")
+"""A file of Canvas's *Download Submissions*: ``<name key>[_LATE]_<user id>_<attachment id>_<file name>``."""
+MOODLE_NAME = re.compile(r"^(?P<name>[^_]+)_(?P<participant_id>\d+)_assign(?:submission|feedback)_[a-z]+_(?P<file>.+)$")
+"""A file of Moodle's *Download all submissions*: ``<Full name>_<participant id>_assignsubmission_file_<file name>``."""
+COLLECTED_COLUMNS = ["student", "file", "lms", "lms_user_id", "participant_id", "late"]
+
+
+def lms_fields(name: str) -> dict[str, str]:
+    """What a downloaded file's name says: the LMS, Canvas's user id and late marker, Moodle's participant id."""
+    if match := CANVAS_NAME.match(name):
+        return {"lms": "canvas", "lms_user_id": match["user_id"], "participant_id": "",
+                "late": "late" if match["late"] else ""}
+    if match := MOODLE_NAME.match(name):
+        return {"lms": "moodle", "lms_user_id": "", "participant_id": match["participant_id"], "late": ""}
+    return {"lms": "", "lms_user_id": "", "participant_id": "", "late": ""}
+
+
+def collected(assignment: str | None = None, downloaded: Path = DOWNLOADED) -> dict[tuple[str, str], dict[str, str]]:
+    """``{(student id, assignment): row of collected.csv}`` of every collected download (or of ``assignment``'s)."""
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for path in sorted(downloaded.glob("*/collected.csv")) if downloaded.is_dir() else []:
+        if assignment and path.parent.name != assignment:
+            continue
+        with path.open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                found[(row["student"], path.parent.name)] = row
+    return found
 
 
 def incoming_files(path: Path) -> list[str]:
@@ -63,6 +100,7 @@ def collect(assignment: str, path: Path) -> int:
 
     skipped = 0
     submitted = SUBMITTED
+    rows = []
     for name in sorted(incoming_files(path)):
         match = HAND_IN_PATTERN.match(name)
         if not name.endswith(".ipynb"):
@@ -75,12 +113,19 @@ def collect(assignment: str, path: Path) -> int:
             student, rest = match["student_id"], match["file_id"]
             target = submitted / student / assignment / rest
             if target.is_file():
+                fields = lms_fields(name)
+                rows.append({"student": student, "file": name, **fields})
                 note = "" if rest == f"{assignment}.ipynb" else f" (as {rest}; grading renames it)"
-                print(f"collected      {name} -> submitted/{student}/{assignment}/{note}")
+                late = " LATE (the LMS says so)" if fields["late"] else ""
+                print(f"collected      {name} -> submitted/{student}/{assignment}/{note}{late}")
             else:
                 print(f"NOT COLLECTED  {name}: nbgrader did not copy it; its log said:")
                 print("\n".join(line for line in log.splitlines() if "WARNING" in line or "ERROR" in line))
                 skipped += 1
+    with (downloaded / "collected.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, COLLECTED_COLUMNS)
+        writer.writeheader()
+        writer.writerows(sorted(rows, key=lambda r: (r["student"], r["file"])))
     print(f"{skipped} file(s) not collected." if skipped else "Every file was collected.")
     return skipped
 

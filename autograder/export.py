@@ -1,37 +1,47 @@
 """Grades out of the gradebook: nbgrader's long CSV, and the files a learning management system imports.
 
-- ``python -m autograder.export`` writes ``grading/grades.csv`` with ``nbgrader export`` (``make grade`` does too).
+- ``python -m autograder.export`` writes ``grading/grades.csv`` (``make grade`` does too).
 - ``python -m autograder.export --lms canvas --roster ROSTER.csv`` (``make export LMS=canvas ROSTER=...``) reads
-  the gradebook file the LMS itself exports and writes the file it imports, with autograded and manually graded
-  points together (nbgrader's total score of each hand-in), into ``grading/export/``:
+  the gradebook file the LMS itself exports and writes, into ``grading/export/``, one file **per assignment** that
+  the LMS imports, with autograded and written points together (nbgrader's total of each hand-in, less a late
+  penalty):
 
-  - **Canvas**: ``canvas-import.csv``: ``Student, ID, SIS User ID, SIS Login ID, Section``, one column per
-    assignment (the roster's own column, ``name (id)``, when it has one, so Canvas updates that assignment;
-    otherwise the assignment's name, which Canvas offers to create) and a ``Points Possible`` row;
-  - **Moodle**: ``moodle-import.csv``: the identifier column (``Email address``, else ``ID number``, else
-    ``Username``) and one column per assignment, for *Grades → Import → CSV file*, mapping that column to the
-    same user field.
+  - **Canvas** (*Grades → Import*): ``canvas-<assignment>.csv``, UTF-8 with a byte order mark as Canvas's own
+    exports have: ``Student, ID, SIS User ID, SIS Login ID, Section``, the assignment's column (the roster's own
+    ``name (id)`` header, so Canvas updates that assignment; otherwise the assignment's name, which Canvas offers to
+    create) and a ``Points Possible`` row;
+  - **Moodle** (*Grades → Import → CSV file*): ``moodle-<assignment>.csv``, UTF-8: the identifier column (``Email
+    address``, else ``ID number``, else ``Username``) and the grade item's column; map that column to the same user
+    field (``Email address`` → ``useremail``) and the grade column to the grade item.
 
-  Every roster student gets a row (an empty cell: no hand-in graded, so the LMS keeps what it has); students
-  graded here but not found in the roster, ambiguous matches and roster students without any grade are listed on
-  the screen and in ``grading/export/unmatched.csv``: nobody is dropped silently.
+  **Nothing in the LMS is overwritten with nothing.** A student without a graded hand-in of an assignment has no
+  row in its file (an empty cell would be an import of "no grade": Moodle's import treats ``''`` and ``-`` so, and
+  Canvas overwrites a score on import). **Points are on the LMS's scale**: Canvas's ``Points Possible`` of the
+  assignment's column, or ``--points`` (``POINTS=02_entropy=100``, or ``POINTS=100`` for all); the scale is printed;
+  without one (Moodle's gradebook export carries no maximum grade; a Canvas column without points possible) the
+  export stops and says what to give. **Ungraded written answers stop the export** (their points would go in as 0)
+  unless ``--force`` (``FORCE=1``): then the file is written with a warning, and ``unmatched.csv`` lists them.
+  Before packing, the feedback is regenerated from the gradebook (:mod:`autograder.feedback`).
+
+  Students graded here but not found in the roster, ambiguous matches, roster students without a graded hand-in and
+  answers not graded yet are listed on the screen and in ``grading/export/unmatched.csv``: nobody is dropped silently.
 - Feedback for upload: ``grading/export/feedback-<assignment>.zip`` in Moodle's *Upload multiple feedback files in
   a zip* layout (``<Full name>_<participant id>_<file>``, the prefix taken from the names of the download that
   ``make collect`` read), and otherwise (Canvas, or a hand-in that did not come through ``make collect``) a zip
   per student, ``grading/export/feedback/<student>.zip``, with that student's feedback HTML.
 
 **How nbgrader's student ids meet the roster.** ``make collect`` takes the id from a downloaded file's name, the
-part before the first ``_`` (:data:`autograder.core.HAND_IN_NAME`). Canvas names a download
-``doejane_12345_67890_01_statistics.ipynb`` (``doejane``: the student's sortable name, "Doe, Jane", in lower case
-without spaces or punctuation; ``_LATE`` may follow it); Moodle names it
-``Jane Doe_123456_assignsubmission_file_01_statistics.ipynb`` (the full name, then the participant id). A student id
-matches a roster row when it equals (ignoring case and spaces) the row's Canvas ``ID``, ``SIS User ID`` or
-``SIS Login ID``, or its Canvas file-name key; or, for Moodle, the full name ``First name Last name``, the
-``ID number``, the ``Email address`` (or the part before ``@``) or the ``Username``. Two roster rows matching one id
-is reported as ambiguous, not guessed.
-
-nbgrader's ``ExportPlugin`` API is used (``nbgrader export --exporter=autograder.export.LmsExport``), so the
-scores come from nbgrader's own gradebook query.
+part before the first ``_`` (:data:`autograder.core.HAND_IN_NAME`), and keeps what else the name says
+(:mod:`autograder.collect`, ``collected.csv``). Canvas names a download
+``doejane_LATE_20431_67890_02_entropy.ipynb``: the sortable name "Doe, Jane" in lower case without spaces or
+punctuation, ``_LATE`` when late, then the student's **numeric Canvas user id** (the roster's ``ID``), which is
+matched first. Moodle names it ``Jane Doe_318_assignsubmission_file_02_entropy.ipynb`` (the full name, then the
+participant id). Otherwise a student id matches a roster row when it equals the row's Canvas ``ID``, ``SIS User ID``,
+``SIS Login ID`` or file-name key; or, for Moodle, the full name ``First name Last name``, the ``ID number``, the
+``Email address`` (or the part before ``@``) or the ``Username``. Names are compared after Unicode normalisation
+(NFKC), case folding and collapsing spaces, so "García, Lucía" and a Cyrillic name match in whatever form the
+download spelt them; a Canvas file-name key is also compared with its accents taken off (``garcialucia``) and with
+its non-ASCII letters dropped (``garcaluca``). Two roster rows matching one id is reported as ambiguous, not guessed.
 """
 
 from __future__ import annotations
@@ -40,14 +50,12 @@ import argparse
 import csv
 import re
 import sys
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nbgrader.plugins import ExportPlugin
-from traitlets import Unicode
-
-from autograder.core import DOWNLOADED, FEEDBACK, GRADES_CSV, HAND_IN_PATTERN, STATE, nbgrader
+from autograder.core import DOWNLOADED, FEEDBACK, GRADES_CSV, HAND_IN_PATTERN, STATE
 
 EXPORT = STATE / "export"
 """Where ``make export`` writes the import files, the unmatched list and the feedback zips."""
@@ -55,22 +63,45 @@ CANVAS_FIXED = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 """The columns that identify a student in Canvas's gradebook export and import."""
 MOODLE_IDENTIFIERS = ["Email address", "ID number", "Username"]
 """Moodle's columns that its grade import can map a user by, in the order preferred here."""
+ENCODING = {"canvas": "utf-8-sig", "moodle": "utf-8"}
+"""Canvas's gradebook exports start with a byte order mark (Excel reads accented names right) and its import reads
+them back; Moodle's import form asks for the encoding (UTF-8), so no mark that could end up in a column name."""
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 Scores = dict[str, dict[str, tuple[float, float]]]
 """``{student id: {assignment: (points, max points)}}``, autograded and manual points together."""
 
 
+class ExportRefused(SystemExit):
+    """The export stops: writing the file would put wrong points into the LMS."""
+
+
 # --- rosters -------------------------------------------------------------------------------------------------
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    """A name or id as compared: Unicode NFKC, case folded, spaces collapsed."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().casefold()
+
+
+def _without_accents(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def canvas_file_key(sortable_name: str) -> str:
-    """The student part of a Canvas download's file names: "Doe, Jane" -> ``doejane``."""
-    return re.sub(r"[^0-9a-z]", "", sortable_name.casefold())
+    """The student part of a Canvas download's file names: "Doe, Jane" -> ``doejane``, "García, Lucía" ->
+    ``garcialucia`` (accents taken off)."""
+    return re.sub(r"[^0-9a-z]", "", _without_accents(sortable_name).casefold())
+
+
+def canvas_file_keys(sortable_name: str) -> set[str]:
+    """Every form the student part of a Canvas file name may take for ``sortable_name``: accents taken off
+    (``garcialucia``), non-ASCII letters dropped (``garcaluca``), and letters and digits of any script kept
+    (``ивановамария``)."""
+    folded = unicodedata.normalize("NFKC", sortable_name).casefold()
+    keys = {canvas_file_key(sortable_name), re.sub(r"[^0-9a-z]", "", folded),
+            "".join(ch for ch in folded if ch.isalnum())}
+    return {k for k in keys if k}
 
 
 @dataclass
@@ -86,7 +117,7 @@ class Roster:
         """Every form of a student's identity that a student id (from a file name) may take."""
         if self.lms == "canvas":
             values = [row.get(c, "") for c in ("ID", "SIS User ID", "SIS Login ID")]
-            values.append(canvas_file_key(row.get("Student", "")))
+            values += sorted(canvas_file_keys(row.get("Student", "")))
         else:
             email = row.get("Email address", "")
             values = [f"{row.get('First name', '')} {row.get('Last name', '')}", row.get("ID number", ""),
@@ -115,7 +146,7 @@ def read_roster(path: Path, lms: str) -> Roster:
         student = (row.get("Student") or "").strip()
         if lms == "canvas" and student in ("Points Possible", ""):
             if student == "Points Possible":
-                points = {k: v for k, v in row.items() if k}
+                points = {k: (v or "").strip() for k, v in row.items() if k}
             continue
         if lms == "canvas" and student == "Student, Test":  # Canvas's test student
             continue
@@ -131,16 +162,26 @@ class Matching:
     not_in_roster: list[str] = field(default_factory=list)
     ambiguous: dict[str, list[int]] = field(default_factory=dict)
     without_grades: list[int] = field(default_factory=list)
+    by_user_id: list[str] = field(default_factory=list)
 
 
-def match_students(students: list[str], roster: Roster) -> Matching:
-    """Match nbgrader's student ids to roster rows (see the module's docstring)."""
+def match_students(students: list[str], roster: Roster, user_ids: dict[str, str] | None = None) -> Matching:
+    """Match nbgrader's student ids to roster rows (see the module's docstring): Canvas's user id from the download's
+    file names first (``user_ids``: student id -> user id), then the names and ids, normalised."""
     index: dict[str, set[int]] = {}
+    by_id: dict[str, set[int]] = {}
     for i, row in enumerate(roster.rows):
         for key in roster.keys(row):
             index.setdefault(key, set()).add(i)
+        if roster.lms == "canvas" and row.get("ID"):
+            by_id.setdefault(row["ID"].strip(), set()).add(i)
     matching = Matching()
     for student in sorted(students):
+        user_id = (user_ids or {}).get(student, "")
+        if user_id and len(by_id.get(user_id, set())) == 1:
+            matching.rows[student] = next(iter(by_id[user_id]))
+            matching.by_user_id.append(student)
+            continue
         hits = sorted(index.get(_key(student), set()))
         if len(hits) == 1:
             matching.rows[student] = hits[0]
@@ -168,51 +209,122 @@ def assignment_column(roster: Roster, assignment: str) -> str:
     return assignment
 
 
-def import_table(scores: Scores, roster: Roster, assignments: list[str]) -> tuple[list[str], list[list[str]]]:
-    """The header and rows of the LMS's import file (one row per roster student)."""
-    matching = match_students(list(scores), roster)
-    by_row = {i: student for student, i in matching.rows.items()}
-    columns = [assignment_column(roster, a) for a in assignments]
-    if roster.lms == "canvas":
-        header = CANVAS_FIXED + columns
-        maxima = {a: max((s[a][1] for s in scores.values() if a in s), default=0.0) for a in assignments}
-        rows = [["Points Possible", "", "", "", ""] + [_points(maxima[a]) for a in assignments]]
-        fixed = CANVAS_FIXED
-    else:
-        identifier = next(c for c in MOODLE_IDENTIFIERS if c in roster.header)
-        header, rows, fixed = [identifier] + columns, [], [identifier]
-    for i, row in enumerate(roster.rows):
-        mine = scores.get(by_row.get(i, ""), {})
-        rows.append([row.get(c, "") for c in fixed] +
-                    [_points(mine[a][0]) if a in mine else "" for a in assignments])
-    return header, rows
-
-
-def unmatched_rows(scores: Scores, roster: Roster) -> list[list[str]]:
-    """``[problem, student id, roster student]`` for everyone who is not in both the gradebook and the roster."""
-    matching = match_students(list(scores), roster)
-    found = [["graded here, not in the roster", s, ""] for s in matching.not_in_roster]
-    found += [["graded here, several roster students match", s, "; ".join(roster.label(roster.rows[i]) for i in rows)]
-              for s, rows in matching.ambiguous.items()]
-    found += [["in the roster, nothing graded here", "", roster.label(roster.rows[i])] for i in matching.without_grades]
+def parse_points(spec: str | None, assignments: list[str]) -> dict[str, float]:
+    """``POINTS=``: ``100`` (every assignment) or ``02_entropy=100,01_statistics=50``."""
+    if not spec:
+        return {}
+    found: dict[str, float] = {}
+    for part in (p.strip() for p in spec.split(",") if p.strip()):
+        name, _, value = part.rpartition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            raise SystemExit(f"POINTS={spec!r}: {value!r} is not a number") from None
+        if number <= 0:
+            raise SystemExit(f"POINTS={spec!r}: points must be above 0")
+        for a in ([name] if name else assignments):
+            found[a] = number
     return found
 
 
-def write_import(scores: Scores, roster: Roster, assignments: list[str], out: Path) -> tuple[Path, list[list[str]]]:
-    """Write the import file and ``unmatched.csv`` into ``out``; return the import file and the unmatched rows."""
+def lms_points(roster: Roster, assignment: str, course_max: float, given: dict[str, float]) -> tuple[float, str]:
+    """The points the LMS grades ``assignment`` out of, and the line that says so; stops (:class:`ExportRefused`) when
+    no one says it (see the module's docstring)."""
+    column = assignment_column(roster, assignment)
+    if assignment in given:
+        return given[assignment], f"POINTS={_points(given[assignment])}"
+    if roster.lms == "canvas":
+        if column not in roster.header:
+            return course_max, "a new Canvas assignment, created with these points possible"
+        text = roster.points_possible.get(column, "")
+        try:
+            points = float(text)
+        except ValueError:
+            points = 0.0
+        if points > 0:
+            return points, f"Canvas's Points Possible of {column!r}"
+        raise ExportRefused(
+            f"make export: Canvas's gradebook export gives no points possible for {column!r} ({text or 'empty'}),"
+            f" so the course's {_points(course_max)} points cannot be put on its scale. Set the assignment's points in"
+            f" Canvas and export the gradebook again, or give them: POINTS={assignment}=<points in Canvas>"
+            f" (POINTS={assignment}={_points(course_max)} writes the course's points as they are).")
+    raise ExportRefused(
+        f"make export: Moodle's gradebook export does not say the maximum grade of {column!r}, so the course's"
+        f" {_points(course_max)} points cannot be put on its scale (an import above the maximum is refused or cut"
+        f" by Moodle). Give it: POINTS={assignment}=<maximum grade in Moodle>"
+        f" (POINTS={assignment}={_points(course_max)} writes the course's points as they are).")
+
+
+@dataclass
+class Export:
+    """One assignment's import file: header, rows, the scale, and what did not go into it."""
+
+    assignment: str
+    header: list[str]
+    rows: list[list[str]]
+    scale: str
+    problems: list[list[str]]
+    ungraded: dict[str, list[str]]
+
+
+def import_table(scores: dict[str, tuple[float, float]], roster: Roster, assignment: str,
+                 user_ids: dict[str, str] | None = None, points: dict[str, float] | None = None,
+                 ungraded: dict[str, list[str]] | None = None) -> Export:
+    """The import file of ``assignment`` from ``scores`` (``{student id: (points, max points)}``): one row per roster
+    student who has a graded hand-in, none for anyone else."""
+    matching = match_students(list(scores), roster, user_ids)
+    column = assignment_column(roster, assignment)
+    course_max = max((m for _, m in scores.values()), default=0.0)
+    target, source = lms_points(roster, assignment, course_max, points or {})
+    factor = target / course_max if course_max else 1.0
+    scale = (f"{assignment}: {_points(course_max)} points here = {_points(target)} in {roster.lms} ({source}): "
+             + ("the points as they are" if abs(factor - 1) < 1e-12 else f"every score times {factor:.6g}"))
+    if roster.lms == "canvas":
+        header = CANVAS_FIXED + [column]
+        rows = [["Points Possible", "", "", "", "", _points(target)]]
+        fixed = CANVAS_FIXED
+    else:
+        identifier = next(c for c in MOODLE_IDENTIFIERS if c in roster.header)
+        header, rows, fixed = [identifier, column], [], [identifier]
+    problems: list[list[str]] = []
+    mine: dict[str, list[str]] = {}
+    for student, i in sorted(matching.rows.items(), key=lambda item: item[1]):
+        row = roster.rows[i]
+        if any(not row.get(c) for c in fixed[:1]):
+            problems.append([f"{assignment}: the roster row has no {fixed[0]}", student, roster.label(row)])
+            continue
+        rows.append([row.get(c, "") for c in fixed] + [_points(scores[student][0] * factor)])
+        if (ungraded or {}).get(student):
+            mine[student] = ungraded[student]
+            problems.append([f"{assignment}: written answers not graded yet (counted as 0): "
+                             + ", ".join(ungraded[student]), student, roster.label(row)])
+    problems += [[f"{assignment}: graded here, not in the roster", s, ""] for s in matching.not_in_roster]
+    problems += [[f"{assignment}: graded here, several roster students match", s,
+                  "; ".join(roster.label(roster.rows[i]) for i in rows_)] for s, rows_ in matching.ambiguous.items()]
+    problems += [[f"{assignment}: in the roster, no graded hand-in here (no row: the LMS keeps what it has)", "",
+                  roster.label(roster.rows[i])] for i in matching.without_grades]
+    return Export(assignment, header, rows, scale, problems, mine)
+
+
+def write_imports(exports: list[Export], lms: str, out: Path) -> tuple[list[Path], list[list[str]]]:
+    """Write each export's file and ``unmatched.csv`` into ``out``; return the files and the problems."""
     out.mkdir(parents=True, exist_ok=True)
-    header, rows = import_table(scores, roster, assignments)
-    target = out / f"{roster.lms}-import.csv"
-    with target.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    unmatched = unmatched_rows(scores, roster)
+    for old in out.glob(f"{lms}-*.csv"):
+        old.unlink()
+    written, problems = [], []
+    for export in exports:
+        target = out / f"{lms}-{export.assignment}.csv"
+        with target.open("w", newline="", encoding=ENCODING[lms]) as handle:
+            writer = csv.writer(handle)
+            writer.writerow(export.header)
+            writer.writerows(export.rows)
+        written.append(target)
+        problems += export.problems
     with (out / "unmatched.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["problem", "student id", "roster student"])
-        writer.writerows(unmatched)
-    return target, unmatched
+        writer.writerows(problems)
+    return written, problems
 
 
 # --- feedback ------------------------------------------------------------------------------------------------
@@ -266,36 +378,60 @@ def pack_feedback(lms: str, feedback: Path = FEEDBACK, out: Path = EXPORT, downl
     return written
 
 
-# --- nbgrader's export plugin ----------------------------------------------------------------------------------
+def export(lms: str, roster_path: Path, *, assignment: str | None = None, points: str | None = None,
+           force: bool = False, out: Path = EXPORT) -> list[Path]:
+    """``make export``: the import files of every graded assignment (or ``assignment``), the feedback regenerated and
+    packed; see the module's docstring. Returns the files written."""
+    from autograder.collect import collected
+    from autograder.feedback import regenerate
+    from autograder.gradebook import submissions
 
-
-class LmsExport(ExportPlugin):
-    """``nbgrader export --exporter=autograder.export.LmsExport --LmsExport.lms=canvas --LmsExport.roster=FILE``."""
-
-    lms = Unicode("canvas", help="canvas or moodle").tag(config=True)
-    roster = Unicode("", help="the gradebook export of the LMS (CSV)").tag(config=True)
-
-    def export(self, gradebook) -> None:  # noqa: ANN001 - nbgrader's Gradebook
-        scores: Scores = {}
-        names = [a.name for a in gradebook.assignments]
-        for assignment in gradebook.assignments:
-            for submission in assignment.submissions:
-                scores.setdefault(submission.student.id, {})[assignment.name] = (
-                    float(submission.score), float(submission.max_score))
-        roster = read_roster(Path(self.roster), self.lms)
-        out = Path(self.to) if self.to else EXPORT
-        target, unmatched = write_import(scores, roster, names, out)
-        print(f"{self.lms} import file: {target} ({len(roster.rows)} students, {len(names)} assignments)")
-        for problem, student, row in unmatched:
-            print(f"NOT MATCHED  {problem}: {student or row}" + (f" ({row})" if student and row else ""))
-        print(f"{len(unmatched)} not matched (listed in {out / 'unmatched.csv'})." if unmatched
-              else "Every student matched.")
+    roster = read_roster(roster_path, lms)
+    found = submissions()
+    names = sorted({a for _, a in found if not assignment or a == assignment})
+    if not names:
+        raise SystemExit("make export: nothing graded here yet" + (f" for {assignment}" if assignment else ""))
+    lms_ids = collected()
+    given = parse_points(points, names)
+    exports = []
+    for name in names:
+        scores = {s: (v["score"], v["max_score"]) for (s, a), v in found.items() if a == name}
+        user_ids = {s: row.get("lms_user_id", "") for (s, a), row in lms_ids.items() if a == name}
+        ungraded = {s: v["ungraded"] for (s, a), v in found.items() if a == name and v["ungraded"]}
+        exports.append(import_table(scores, roster, name, user_ids, given, ungraded))
+    waiting = {(e.assignment, s): cells for e in exports for s, cells in e.ungraded.items()}
+    if waiting and not force:
+        lines = "\n".join(f"  {a}  {s}: {', '.join(c)}" for (a, s), c in sorted(waiting.items()))
+        raise ExportRefused(
+            f"make export: {len(waiting)} hand-in(s) have written answers nobody has graded yet; their points would go"
+            f" into {lms} as 0 (and {lms} overwrites the grades it has):\n{lines}\nGrade them in the formgrader"
+            " (`make lab`, Nbgrader -> Formgrader), then `make export` again; or export anyway: FORCE=1"
+            " (--force).")
+    written, problems = write_imports(exports, lms, out)
+    for e, path in zip(exports, written, strict=True):
+        print(f"{lms} import file: {path} ({len(e.rows) - (lms == 'canvas')} students)")
+        print(f"  scale: {e.scale}")
+    if waiting:
+        print(f"WARNING: {len(waiting)} hand-in(s) exported with written answers NOT GRADED YET (counted as 0);"
+              f" listed in {out / 'unmatched.csv'}.")
+    for problem, student, row in problems:
+        print(f"NOT MATCHED  {problem}: {student or row}" + (f" ({row})" if student and row else ""))
+    print(f"{len(problems)} line(s) in {out / 'unmatched.csv'}." if problems else "Every student matched.")
+    count = regenerate(names, quiet=True)
+    print(f"feedback regenerated from the gradebook: {count} file(s)")
+    for path in pack_feedback(lms, out=out):
+        print(f"feedback: {path}")
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Grades out of the gradebook: grades.csv, or an LMS import file.")
-    parser.add_argument("--lms", choices=["canvas", "moodle"], help="write the import file of this LMS")
+    parser.add_argument("--lms", choices=["canvas", "moodle"], help="write the import files of this LMS")
     parser.add_argument("--roster", type=Path, help="the gradebook export of the LMS (needed with --lms)")
+    parser.add_argument("--assignment", help="only this assignment")
+    parser.add_argument("--points", help="the LMS's points of each assignment: 100, or 02_entropy=100,01_statistics=50"
+                                         " (default: Canvas's Points Possible)")
+    parser.add_argument("--force", action="store_true", help="export although written answers are not graded yet")
     args = parser.parse_args(argv)
     if not args.lms:
         from autograder.gradebook import export_grades
@@ -305,14 +441,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.roster or not args.roster.is_file():
         raise SystemExit("--lms needs --roster FILE: the gradebook export (CSV) of the LMS")
-    read_roster(args.roster, args.lms)  # a clear error before nbgrader starts
-    done = nbgrader("export", "--exporter=autograder.export.LmsExport", f"--LmsExport.lms={args.lms}",
-                    f"--LmsExport.roster={args.roster.resolve()}", f"--to={EXPORT}")
-    print(done.stdout, end="")
-    if done.returncode != 0:
-        raise SystemExit(f"nbgrader export failed:\n{done.stderr[-3000:]}")
-    for path in pack_feedback(args.lms):
-        print(f"feedback: {path}")
+    export(args.lms, args.roster, assignment=args.assignment, points=args.points, force=args.force)
     return 0
 
 

@@ -17,9 +17,14 @@ state folder, :data:`autograder.core.STATE`, ``COURSE_STATE`` to put it elsewher
    unsandboxed) and only answers the calls of the judge (:mod:`autograder.in_kernel`), which runs the test cells
    outside it and decides their points (:mod:`autograder.judge`, :mod:`autograder.safeguards`). Only this process
    writes the course's gradebook: it merges the jobs' results one after another;
-4. feedback HTML without the hidden tests' code is made for each hand-in, ``nbgrader export`` writes
-   ``grading/grades.csv`` (:mod:`autograder.export`), ``grading/report.csv`` says per hand-in what was
-   repaired, flagged, timed out or failed, and a table is printed.
+4. feedback HTML without the hidden tests' code is made for each hand-in (again from the gradebook, with the written
+   answers' grades and comments, when the formgrader has graded any: :mod:`autograder.feedback`), ``nbgrader export``
+   writes ``grading/grades.csv`` (:mod:`autograder.gradebook`), ``grading/report.csv`` says per hand-in what was
+   repaired, flagged, late (the LMS's marker), timed out or failed (a failed hand-in's log is kept in
+   ``grading/logs/``), and a table is printed.
+
+Ctrl-C stops grading: what was graded is kept in the gradebook and printed, and the next ``make grade`` continues
+where it stopped (the hand-ins graded before the interrupt, unchanged since, are not graded again).
 
 Usage: ``python -m autograder.grade [--assignment A] [--jobs N] [--sandbox on|off] [--scheduler tcp://host:port]``
 (the environment variables ``SANDBOX`` and ``SCHEDULER`` give the defaults). ``COURSE_ROOT`` points the pipeline
@@ -31,6 +36,7 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import json
 import os
 import shutil
 import sys
@@ -85,6 +91,7 @@ class HandIn:
     flags: list[str] = field(default_factory=list)
     detail: str = ""
     seconds: float = 0.0
+    late: str = ""  # the LMS's late marker (Canvas's LATE), from make collect
 
 
 def find_hand_ins(only: str | None) -> list[HandIn]:
@@ -198,12 +205,61 @@ def groups_per_assignment(slots: int, assignments: int) -> int:
     return max(1, -(-slots // max(1, assignments)))
 
 
+LOGS = STATE / "logs"
+"""nbgrader's log of each hand-in whose grading failed, ``logs/<assignment>/<student>.log``."""
+
+
+def keep_log(h: HandIn, log: str) -> None:
+    """Keep a failed hand-in's log, and name it in the report's detail."""
+    path = LOGS / h.assignment / f"{h.student}.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(log)
+    h.detail = f"{h.detail} (log: {_shown(path)})" if h.detail else f"see {_shown(path)}"
+
+
 def absorb(result: JobResult, by_key: dict[tuple[str, str], HandIn]) -> None:
     """Merge one job result into the course's gradebook and files, and into its hand-in's report row."""
     merge_result(result, db_url(), STATE)
     h = by_key[(result.student, result.assignment)]
     h.status, h.detail, h.seconds = result.status, result.detail or h.detail, result.seconds
     h.flags += result.flags
+    if result.status == "failed" and result.log:
+        keep_log(h, result.log)
+
+
+INTERRUPTED = STATE / "interrupted.json"
+"""The hand-ins graded before a Ctrl-C (and their staged notebook's sha256): the next run does not grade them again."""
+
+
+def staged_digest(h: HandIn) -> str:
+    """sha256 of what grading reads of a staged hand-in (its notebook, its timestamp) and of the assignment's source."""
+    digest = hashlib.sha256(source_path(h.assignment).read_bytes())
+    folder = STAGED / h.student / h.assignment
+    for name in (f"{h.assignment}.ipynb", "timestamp.txt"):
+        if (folder / name).is_file():
+            digest.update(name.encode() + (folder / name).read_bytes())
+    return digest.hexdigest()
+
+
+def carried_over(ready: list[HandIn]) -> list[HandIn]:
+    """The hand-ins of ``ready`` that a run interrupted before graded, unchanged since: their rows as that run left
+    them (the gradebook, the autograded notebook and the feedback are still there)."""
+    if not INTERRUPTED.is_file():
+        return []
+    saved = json.loads(INTERRUPTED.read_text())
+    kept = []
+    for h in ready:
+        row = saved.get(f"{h.assignment}/{h.student}")
+        if row and row["digest"] == staged_digest(h) and (AUTOGRADED / h.student / h.assignment).is_dir():
+            h.status, h.flags, h.detail, h.seconds = row["status"], row["flags"], row["detail"], row["seconds"]
+            kept.append(h)
+    return kept
+
+
+def save_interrupted(done: list[HandIn]) -> None:
+    INTERRUPTED.write_text(json.dumps({f"{h.assignment}/{h.student}": {
+        "digest": staged_digest(h), "status": h.status, "flags": h.flags, "detail": h.detail, "seconds": h.seconds,
+    } for h in done}, indent=1))
 
 
 def grade_all(ready: list[HandIn], jobs: int | None = None, *, sandbox: bool = True,
@@ -238,13 +294,14 @@ def grade_all(ready: list[HandIn], jobs: int | None = None, *, sandbox: bool = T
             if isinstance(outcome, JobFailure):
                 for h in planned[index][1]:
                     h.status, h.detail = "failed", f"grading job {outcome}"
+                    keep_log(h, str(outcome))
                 continue
             for result in outcome:
                 absorb(result, by_key)
 
 
-REPORT_COLUMNS = ["student", "assignment", "autograded", "max_autograded", "status", "repaired", "flags", "detail",
-                  "seconds"]
+REPORT_COLUMNS = ["student", "assignment", "autograded", "max_autograded", "status", "late", "repaired", "flags",
+                  "detail", "seconds"]
 """The columns of ``grading/report.csv``."""
 
 
@@ -254,7 +311,8 @@ def report_row(h: HandIn, scores: dict[tuple[str, str], dict[str, float]]) -> di
     return {
         "student": h.student, "assignment": h.assignment,
         "autograded": f"{row['code']}" if row else "", "max_autograded": f"{row['max_code']}" if row else "",
-        "status": h.status, "repaired": "; ".join(h.repairs), "flags": "; ".join(h.flags), "detail": h.detail,
+        "status": h.status, "late": h.late, "repaired": "; ".join(h.repairs), "flags": "; ".join(h.flags),
+        "detail": h.detail,
         "seconds": f"{h.seconds:.1f}",
     }
 
@@ -273,7 +331,7 @@ def print_table(hand_ins: list[HandIn], scores: dict[tuple[str, str], dict[str, 
     for h in hand_ins:
         row = scores.get((h.student, h.assignment)) if h.status != "not graded" else None
         auto = f"{row['code']:g} / {row['max_code']:g}" if row else "-"
-        notes = "; ".join(filter(None, [h.detail, *(f"repaired: {r}" for r in h.repairs),
+        notes = "; ".join(filter(None, [h.detail, "LATE" if h.late else "", *(f"repaired: {r}" for r in h.repairs),
                                         *(f"FLAG: {f}" for f in h.flags)]))
         print(f"{h.student:<20} {h.assignment:<24} {auto:>11} {h.status:<11} {h.seconds:5.1f}s  {notes}")
 
@@ -329,14 +387,33 @@ def grade(argv: list[str] | None = None) -> int:
     for old in STAGED.glob("*/*") if STAGED.is_dir() else []:  # last run's copies of these assignments
         if old.name in {h.assignment for h in hand_ins}:
             shutil.rmtree(old)
+    from autograder.class_report import needs_a_look
+    from autograder.collect import collected
+
+    lms = collected()
+    for h in hand_ins:
+        h.late = lms.get((h.student, h.assignment), {}).get("late", "")
     ready = [h for h in hand_ins if stage(h, releases)]
-    grade_all(ready, args.jobs, sandbox=args.sandbox == "on", scheduler=args.scheduler)
+    kept = carried_over(ready)
+    if kept:
+        print(f"{len(kept)} hand-in(s) graded before the last run was interrupted, unchanged since: kept, not graded"
+              " again.")
+    try:
+        grade_all([h for h in ready if h not in kept], args.jobs, sandbox=args.sandbox == "on",
+                  scheduler=args.scheduler)
+    except KeyboardInterrupt:
+        return interrupted(hand_ins, ready)
+    INTERRUPTED.unlink(missing_ok=True)
+    if wanted and gradebook.manual_grades(wanted):  # the formgrader graded written answers: their feedback again
+        from autograder.feedback import regenerate
+
+        print(f"Written answers have grades in the gradebook: feedback regenerated ({regenerate(wanted)} files).")
     gradebook.export_grades()
     scores = gradebook.totals()
     write_report(hand_ins, scores)
     print_table(hand_ins, scores)
     graded = sum(h.status in ("graded", "timed out") for h in hand_ins)
-    flagged = sum(bool(h.flags) or h.status != "graded" for h in hand_ins)
+    flagged = sum(needs_a_look(h.status, "; ".join(h.repairs), "; ".join(h.flags)) for h in hand_ins)
     how = ("sandboxed" if args.sandbox == "on" else "NOT sandboxed")
     how += f", on {args.scheduler}" if args.scheduler else ""
     print(
@@ -345,6 +422,27 @@ def grade(argv: list[str] | None = None) -> int:
         f" feedback: {_shown(FEEDBACK)}/. Written answers: grade them in the formgrader (`make lab`)."
     )
     return 0
+
+
+def interrupted(hand_ins: list[HandIn], ready: list[HandIn]) -> int:
+    """After Ctrl-C: keep and print what was graded, say how to go on; exit status 130."""
+    done = [h for h in ready if h.status in ("graded", "timed out")]
+    for h in ready:
+        if h.status == "pending":
+            h.status, h.detail = "not graded", "make grade was interrupted before grading it"
+    save_interrupted(done)
+    gradebook.export_grades()
+    scores = gradebook.totals()
+    write_report(hand_ins, scores)
+    print("\n\nInterrupted (Ctrl-C). Graded before the interrupt, kept in the gradebook:")
+    if done:
+        print_table(done, scores)
+    else:
+        print("  none")
+    print(f"\n{len(done)} of {len(ready)} hand-ins graded; {len(ready) - len(done)} not yet. `make grade` continues"
+          f" where it stopped: it grades only those {len(ready) - len(done)} (the graded ones are kept while they are"
+          f" unchanged). Report so far: {_shown(REPORT_CSV)}.")
+    return 130
 
 
 if __name__ == "__main__":

@@ -6,7 +6,12 @@
 - :func:`read_results`: what a job's own gradebook says of its hand-ins (scores per cell, timestamps);
 - :func:`merge`: a job's result into the course's gradebook;
 - :func:`totals`, :func:`cells`, :func:`export_grades`: the scores per hand-in (``make export``, the printed table),
-  per cell (the class report), and ``grades.csv`` (nbgrader's CSV exporter).
+  per cell (the class report), and ``grades.csv`` (nbgrader's CSV exporter, sorted, with the LMS's late flag);
+- :func:`submissions`: per hand-in the total (autograded and written), its maximum and the written answers not
+  graded yet (``make export``); :func:`manual_grades`: whether any written answer has been graded (``make grade``
+  then regenerates the feedback);
+- :class:`GetGradesForFeedback`: nbgrader's ``GetGrades`` for the feedback, which also marks a written answer that
+  is not graded yet (the feedback says so instead of "0 / 2").
 """
 
 from __future__ import annotations
@@ -140,20 +145,101 @@ def merge(result: Any, url: str) -> None:
         gradebook.db.commit()
 
 
-def export_grades() -> None:
+def export_grades(late: dict[tuple[str, str], str] | None = None) -> None:
     """Write ``grading/grades.csv`` as ``nbgrader export`` does (its CSV exporter, every assignment and student, the
-    course's configuration), in this process: not one more start of nbgrader for each ``make grade``."""
-    import warnings
+    course's configuration), in this process: not one more start of nbgrader for each ``make grade``; its rows sorted
+    by assignment and student, and a last column ``late``: the LMS's late flag of each hand-in (``late``, keyed by
+    (student, assignment); default: what ``make collect`` read, :func:`autograder.collect.collected`)."""
+    import csv
+    import io
 
     from nbgrader.api import Gradebook
     from nbgrader.plugins import CsvExportPlugin
 
+    if late is None:
+        from autograder.collect import collected
+
+        late = {key: row.get("late", "") for key, row in collected().items()}
     api = nbgrader_api()
     exporter = CsvExportPlugin(parent=api)
-    exporter.to = str(GRADES_CSV)
-    with warnings.catch_warnings(), Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        warnings.simplefilter("ignore")  # SQLAlchemy's warnings from inside nbgrader's API
-        exporter.export(gradebook)
+    with tempfile.TemporaryDirectory(prefix="grades-") as scratch:
+        exporter.to = str(Path(scratch) / "grades.csv")
+        with warnings.catch_warnings(), Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+            warnings.simplefilter("ignore")  # SQLAlchemy's warnings from inside nbgrader's API
+            exporter.export(gradebook)
+        text = Path(exporter.to).read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text))
+    header = [*(reader.fieldnames or []), "late"]
+    rows = sorted(reader, key=lambda r: (r.get("assignment", ""), r.get("student_id", "")))
+    GRADES_CSV.parent.mkdir(parents=True, exist_ok=True)
+    with GRADES_CSV.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, header)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "late": late.get((row.get("student_id", ""), row.get("assignment", "")), "")})
+
+
+def _ungraded(grade: Any) -> bool:
+    """A grade no one has given yet: no manual score and no automatic one (a written answer before the formgrader)."""
+    return grade.manual_score is None and grade.auto_score is None
+
+
+def submissions(url: str | None = None) -> dict[tuple[str, str], dict[str, Any]]:
+    """Per (student, assignment): ``score`` (autograded and written points together, less a late penalty),
+    ``max_score``, and ``ungraded``: the grade ids of the answers nobody has graded yet."""
+    from nbgrader.api import Gradebook
+
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    with warnings.catch_warnings(), Gradebook(url or db_url()) as gradebook:
+        warnings.simplefilter("ignore")
+        for assignment in gradebook.assignments:
+            for submission in assignment.submissions:
+                ungraded = sorted(g.name for n in submission.notebooks for g in n.grades if _ungraded(g))
+                found[(submission.student.id, assignment.name)] = {
+                    "score": float(submission.score), "max_score": float(submission.max_score), "ungraded": ungraded}
+    return found
+
+
+def manual_grades(assignments: list[str] | None = None, url: str | None = None) -> bool:
+    """Whether any answer of ``assignments`` (default all) has a manual score or comment (the formgrader's)."""
+    from nbgrader.api import Gradebook
+
+    with warnings.catch_warnings(), Gradebook(url or db_url()) as gradebook:
+        warnings.simplefilter("ignore")
+        for assignment in gradebook.assignments:
+            if assignments is not None and assignment.name not in assignments:
+                continue
+            for submission in assignment.submissions:
+                for notebook in submission.notebooks:
+                    if any(g.manual_score is not None for g in notebook.grades) or \
+                            any(c.manual_comment for c in notebook.comments):
+                        return True
+    return False
+
+
+def _get_grades_class() -> type:
+    from nbgrader.preprocessors import GetGrades
+
+    class GetGradesForFeedback(GetGrades):
+        """nbgrader's ``GetGrades``; a grade nobody gave yet (a written answer before the formgrader) is marked
+        ``not_graded_yet`` in the cell's metadata, and counted in ``resources["nbgrader"]["not_graded_yet"]``."""
+
+        def preprocess(self, nb: Any, resources: Any) -> Any:
+            resources.setdefault("nbgrader", {})["not_graded_yet"] = 0
+            return super().preprocess(nb, resources)
+
+        def _get_score(self, cell: Any, resources: Any) -> None:
+            super()._get_score(cell, resources)
+            grade = self.gradebook.find_grade(cell.metadata["nbgrader"]["grade_id"], self.notebook_id,
+                                              self.assignment_id, self.student_id)
+            if _ungraded(grade):
+                cell.metadata.nbgrader["not_graded_yet"] = True
+                resources["nbgrader"]["not_graded_yet"] = resources["nbgrader"].get("not_graded_yet", 0) + 1
+
+    return GetGradesForFeedback
+
+
+GetGradesForFeedback = _get_grades_class()
 
 
 def totals() -> dict[tuple[str, str], dict[str, float]]:

@@ -68,6 +68,7 @@ class JobResult:
     timestamp: str | None = None
     autograded: str | None = None  # the autograded notebook, nbformat JSON
     feedback: str | None = None  # the feedback HTML
+    log: str = ""  # nbgrader's log of a hand-in that failed (make grade keeps it in logs/)
 
 
 def _run_nbgrader(args: list[str], root: Path, timeout: float, job: GradingJob, program: str = "nbgrader") -> str:
@@ -89,9 +90,20 @@ def _run_nbgrader(args: list[str], root: Path, timeout: float, job: GradingJob, 
     return done.stdout + done.stderr
 
 
+GENERIC = re.compile(r"Please see the( the)? above traceback|NbGraderException\s*:?\s*$|^\[\w+\] (ERROR|WARNING)"
+                     r"|^\s*(raise|File \")")
+"""Lines of nbgrader's log that name no cause: its closing "NbGraderException: Please see the above traceback"."""
+
+
 def _errors_in(log: str) -> str:
-    lines = [ln.strip() for ln in log.splitlines() if re.search(r"Error|error|Exception", ln)]
-    return (lines[-1] if lines else "nbgrader autograde failed")[:200]
+    """The cause of a failed hand-in from nbgrader's log: the last exception line that is not nbgrader's generic
+    closing one (a kernel that cannot start: ``FileNotFoundError: ... '/old/env/bin/python'``)."""
+    lines = [ln.strip() for ln in log.splitlines()]
+    causes = [ln for ln in lines if re.match(r"^([\w.]+(Error|Exception|Exit|Interrupt)|[\w.]*Error)\b:?", ln)
+              and not GENERIC.search(ln)]
+    if not causes:
+        causes = [ln for ln in lines if re.search(r"Error|error|Exception", ln) and not GENERIC.search(ln)]
+    return (causes[-1] if causes else "nbgrader autograde failed (no cause in its log)")[:300]
 
 
 def inspect_outputs(nb: nbformat.NotebookNode, result: JobResult) -> None:
@@ -163,7 +175,7 @@ def grade_job(job: GradingJob) -> list[JobResult]:
                 results[student] = grade_job(alone)[0]
         elif missing:
             results[missing[0]].status, results[missing[0]].detail = "failed", _errors_in(log)
-            results[missing[0]].seconds = time.time() - start
+            results[missing[0]].seconds, results[missing[0]].log = time.time() - start, log
         graded = [s for s in students if results[s].status != "failed" and s not in missing]
         if graded:
             unfed = [s for s in graded if not (state / "feedback" / s / a / f"{a}.html").is_file()]

@@ -11,7 +11,6 @@ from nbgrader.preprocessors import (
     CheckCellMetadata,
     ClearOutput,
     DeduplicateIds,
-    GetGrades,
     IgnorePattern,
     LimitOutput,
     OverwriteCells,
@@ -29,6 +28,8 @@ from autograder.core import (
     db_url,
     relative_to_root,
 )
+from autograder.feedback import TEMPLATE_NAME, TEMPLATES, FeedbackExporter
+from autograder.gradebook import GetGradesForFeedback
 from autograder.safeguards import HideHiddenTests, InsertGuard, ResilientExecute, SaveJudgedGrades
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
@@ -77,7 +78,12 @@ c.Autograde.autograde_preprocessors = [
     ResilientExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveJudgedGrades, AssignLatePenalties,
     CheckCellMetadata,
 ]
-c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, HideHiddenTests]
+# The feedback (also `make feedback`, autograder/feedback.py): a written answer nobody graded yet says so; the course's
+# template (nbgrader's, with KaTeX inlined: formulas typeset offline, no CDN; long lines wrap).
+c.GenerateFeedback.preprocessors = [GetGradesForFeedback, CSSHTMLHeaderPreprocessor, HideHiddenTests]
+c.GenerateFeedback.exporter_class = FeedbackExporter
+c.FeedbackExporter.template_name = TEMPLATE_NAME
+c.FeedbackExporter.extra_template_basedirs = [str(TEMPLATES)]
 # A hand-in's outputs and Markdown are data, never active content: the feedback and the formgrader's pages
 # sanitise the HTML they render (nbconvert's allowlist sanitiser; the executor already keeps only text and images).
 c.HTMLExporter.sanitize_html = True
@@ -91,6 +97,11 @@ c.InsertGuard.cell_limit_after_timeout = 15
 c.ZipCollectApp.downloaded_directory = relative_to_root(DOWNLOADED)
 c.ZipCollectApp.strict = False
 c.FileNameCollectorPlugin.named_regexp = r".*[/\\]" + HAND_IN_NAME + "$"
+
+# The course hands out and collects through Colab and an LMS, not nbgrader's exchange; its folder lives in the grading
+# state (the formgrader warns when the exchange folder does not exist: /usr/local/share/nbgrader/exchange by default).
+c.Exchange.root = str(STATE / "exchange")
+(STATE / "exchange").mkdir(mode=0o700, parents=True, exist_ok=True)
 
 c.ClearSolutions.code_stub = {
     "python": "# YOUR CODE HERE\nraise NotImplementedError()",

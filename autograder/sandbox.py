@@ -128,8 +128,35 @@ def sandbox_problem() -> str | None:
             return f"bwrap could not run: {error}"
     if done.returncode != 0:
         why = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        if not why.startswith("bwrap:") and ("Error" in why or "error" in why):  # bwrap ran; the course's Python failed
+            return course_import_problem(why)
         return f"bwrap cannot start a sandbox here ({why}); are user namespaces off (kernel.unprivileged_userns_clone)?"
     return None
+
+
+def course_import_problem(why: str) -> str:
+    """Why the sandbox's Python cannot import the course (``why``: its last error line), with the fix: most often this
+    environment's install of the course points at another copy of it, which the sandbox does not show."""
+    from autograder.core import ROOT
+
+    here = Path(ROOT).resolve()
+    try:  # where this environment imports the course from, away from this folder (not its current directory)
+        done = subprocess.run([sys.executable, "-I", "-c", "import helpers; print(helpers.__file__)"], cwd="/",
+                              capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"the sandbox starts, but its Python cannot import the course ({why}); {sys.executable}: {error}"
+    start = (f"the sandbox starts, but the course's Python environment ({sys.prefix}) cannot import the course in it"
+             f" ({why})")
+    if done.returncode != 0:
+        error = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        return (f"{start}: the course is not installed in that environment ({error}). Run `make setup` in {here}"
+                f" (or `{sys.prefix}/bin/pip install -e {here}`)")
+    installed = Path(done.stdout.strip()).resolve().parent.parent
+    if installed != here:
+        return (f"{start}: that environment's install of the course points at another copy, {installed}, not at this"
+                f" one ({here}); the sandbox shows only this copy. Run `{sys.prefix}/bin/pip install -e {here}` (or"
+                f" `make setup` here with a .venv of this copy's own), or grade from {installed}")
+    return f"{start}; the course is installed from {installed}"
 
 
 class SandboxedKernelManager(AsyncKernelManager):
