@@ -568,23 +568,6 @@ class PixelCNN(nn.Module):
             x = F.relu(conv(x))
         return self.out(x)
 ''',
-        "module_list_with_residuals": '''
-class PixelCNN(nn.Module):
-    def __init__(self, n_layers=4, hidden_channels=32, kernel_size=7):
-        super().__init__()
-        self.first = MaskedConv2d(1, hidden_channels, kernel_size, "A")
-        self.hidden = nn.ModuleList(
-            MaskedConv2d(hidden_channels, hidden_channels, kernel_size, "B") for _ in range(n_layers - 1)
-        )
-        self.head = nn.Sequential(nn.ReLU(), nn.Conv2d(hidden_channels, hidden_channels, 1), nn.ReLU(),
-                                  nn.Conv2d(hidden_channels, 1, 1))
-
-    def forward(self, x):
-        h = torch.relu(self.first(x))
-        for layer in self.hidden:
-            h = h + torch.relu(layer(h))
-        return self.head(h)
-''',
     },
     "bernoulli_nll": {
         "float64_logsigmoid_loop_over_images": '''
@@ -691,3 +674,124 @@ class GatedPixelCNN(nn.Module):
 ''',
     },
 }
+
+
+# Contracts that the docstrings state and the hidden checks now test (issue 26, item 12).
+_PIXELCNN_VARIANT = '''
+class PixelCNN(nn.Module):
+    def __init__(self, n_layers=4, hidden_channels=32, kernel_size=7):
+        super().__init__(){override}
+        layers = [MaskedConv2d(1, hidden_channels, kernel_size, "A"), nn.ReLU()]
+        for _ in range({n_later}):
+            layers += [MaskedConv2d(hidden_channels, hidden_channels, {later_k}, "B"), nn.ReLU()]
+        layers.append(nn.Conv2d(hidden_channels, 1, 1))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.net(x)
+'''
+
+
+def _pixelcnn(later_k="3", n_later="n_layers - 1", override=""):
+    return _PIXELCNN_VARIANT.format(later_k=later_k, n_later=n_later, override=override)
+
+
+WRONG["PixelCNN"].update({
+    # was RIGHT until the docstring's layers were checked: its later layers are kernel_size wide and its head has two
+    # 1x1 convolutions
+    "kernel_size_wide_later_layers_and_a_deeper_head": '''
+class PixelCNN(nn.Module):
+    def __init__(self, n_layers=4, hidden_channels=32, kernel_size=7):
+        super().__init__()
+        self.first = MaskedConv2d(1, hidden_channels, kernel_size, "A")
+        self.hidden = nn.ModuleList(
+            MaskedConv2d(hidden_channels, hidden_channels, kernel_size, "B") for _ in range(n_layers - 1)
+        )
+        self.head = nn.Sequential(nn.ReLU(), nn.Conv2d(hidden_channels, hidden_channels, 1), nn.ReLU(),
+                                  nn.Conv2d(hidden_channels, 1, 1))
+
+    def forward(self, x):
+        h = torch.relu(self.first(x))
+        for layer in self.hidden:
+            h = h + torch.relu(layer(h))
+        return self.head(h)
+''',
+    "every_layer_kernel_size_wide": _pixelcnn(later_k="kernel_size"),
+    "n_layers_ignored": _pixelcnn(n_later="3"),
+    "hidden_channels_ignored": _pixelcnn(override="\n        hidden_channels = 32"),
+})
+WRONG["sample"]["fixed_seed_when_no_generator"] = '''
+def sample(model, n, image_shape, generator=None):
+    generator = generator if generator is not None else torch.Generator().manual_seed(0)
+    height, width = image_shape
+    x = torch.zeros(n, 1, height, width)
+    with torch.no_grad():
+        for row in range(height):
+            for col in range(width):
+                probs = torch.sigmoid(model(x)[:, 0, row, col])
+                x[:, 0, row, col] = torch.bernoulli(probs, generator=generator)
+    return x
+'''
+WRONG["receptive_field"]["first_output_channel_only"] = '''
+def receptive_field(model, image_shape, pixel):
+    height, width = image_shape
+    gen = torch.Generator().manual_seed(0)
+    x = torch.rand(4, 1, height, width, generator=gen).requires_grad_(True)
+    (grad,) = torch.autograd.grad(model(x)[:, 0, pixel[0], pixel[1]].sum(), x)
+    return grad.abs().sum(dim=(0, 1)) > 0
+'''
+WRONG["MaskedConv2d"]["mask_a_plain_attribute_not_a_buffer"] = '''
+class MaskedConv2d(nn.Conv2d):
+    def __init__(self, in_channels, out_channels, kernel_size, mask_type, **conv_kwargs):
+        super().__init__(in_channels, out_channels, kernel_size, padding=kernel_size // 2, **conv_kwargs)
+        self.mask = causal_mask(kernel_size, mask_type)
+
+    def forward(self, x):
+        return F.conv2d(x, self.weight * self.mask, self.bias, self.stride, self.padding, self.dilation, self.groups)
+'''
+WRONG["GatedPixelCNN"]["kernel_size_ignored"] = '''
+class GatedPixelCNN(nn.Module):
+    def __init__(self, n_layers=5, hidden_channels=16, kernel_size=3):
+        super().__init__()
+        k, c = 3, hidden_channels
+        self.kernel_size = k
+        self.v_convs, self.h_convs = nn.ModuleList(), nn.ModuleList()
+        self.v_to_h, self.h_out = nn.ModuleList(), nn.ModuleList()
+        for i in range(n_layers):
+            c_in = 1 if i == 0 else c
+            self.v_convs.append(nn.Conv2d(c_in, 2 * c, (k // 2 + 1, k)))
+            self.h_convs.append(nn.Conv2d(c_in, 2 * c, (1, k // 2 if i == 0 else k // 2 + 1)))
+            self.v_to_h.append(nn.Conv2d(2 * c, 2 * c, 1))
+            self.h_out.append(nn.Conv2d(c, c, 1))
+        self.out = nn.Conv2d(c, 1, 1)
+
+    def forward(self, x):
+        k, width = self.kernel_size, x.shape[-1]
+
+        def gate(a):
+            a_f, a_g = a.chunk(2, dim=1)
+            return torch.tanh(a_f) * torch.sigmoid(a_g)
+
+        v = h = x
+        for i in range(len(self.v_convs)):
+            a_v = self.v_convs[i](F.pad(v, (k // 2, k // 2, k // 2, 0)))
+            a_v_above = F.pad(a_v, (0, 0, 1, 0))[:, :, :-1]
+            a_h = self.h_convs[i](F.pad(h, (k // 2, 0)))[..., :width] + self.v_to_h[i](a_v_above)
+            h_new = self.h_out[i](gate(a_h))
+            v, h = gate(a_v), (h_new if i == 0 else h + h_new)
+        return self.out(F.relu(h))
+'''
+RIGHT["PixelCNN"]["module_list_and_functional_relu"] = '''
+class PixelCNN(nn.Module):
+    def __init__(self, n_layers=4, hidden_channels=32, kernel_size=7):
+        super().__init__()
+        self.first = MaskedConv2d(1, hidden_channels, kernel_size, "A")
+        self.hidden = nn.ModuleList(MaskedConv2d(hidden_channels, hidden_channels, 3, "B") for _ in range(n_layers - 1))
+        self.head = nn.Conv2d(hidden_channels, 1, 1)
+
+    def forward(self, x):
+        h = F.relu(self.first(x))
+        for layer in self.hidden:
+            h = F.relu(layer(h))
+        return self.head(h)
+'''

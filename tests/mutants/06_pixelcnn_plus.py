@@ -9,10 +9,10 @@ _CATEGORICAL = '''
 class CategoricalPixelCNN(nn.Module):
     def __init__(self, n_levels, n_layers=4, hidden_channels=32, kernel_size=7):
         super().__init__()
-        self.n_levels = n_levels
+        self.n_levels = n_levels{override}
         layers = [MaskedConv2d(1, hidden_channels, kernel_size, "{first}"), nn.ReLU()]
-        for _ in range(n_layers - 1):
-            layers += [MaskedConv2d(hidden_channels, hidden_channels, 3, "{later}"), nn.ReLU()]
+        for _ in range({n_later}):
+            layers += [MaskedConv2d(hidden_channels, hidden_channels, {later_k}, "{later}"), nn.ReLU()]
         layers.append({head})
         self.net = nn.Sequential(*layers)
 
@@ -22,11 +22,12 @@ class CategoricalPixelCNN(nn.Module):
 
 
 def _categorical(first="A", later="B", head="nn.Conv2d(hidden_channels, n_levels, kernel_size=1)",
-                 scaled="2 * x.float() / (self.n_levels - 1) - 1"):
-    return _CATEGORICAL.format(first=first, later=later, head=head, scaled=scaled)
+                 scaled="2 * x.float() / (self.n_levels - 1) - 1", later_k="3", n_later="n_layers - 1", override=""):
+    return _CATEGORICAL.format(first=first, later=later, head=head, scaled=scaled, later_k=later_k, n_later=n_later,
+                               override=override)
 
 
-# The discretised logistic mixture, reference structure, with one change each.
+# The discretised logistic mixture, reference structure (the exact identity for the inner bins), with one change each.
 _DLM = '''
 def discretized_logistic_mixture_log_prob(x, logit_weights, means, log_scales, n_levels):
     x = x.float()
@@ -49,7 +50,7 @@ _DLM_DEFAULTS = {
     "inv_scales": "torch.exp(-log_scales)",
     "log_cdf_plus": "F.logsigmoid(plus_in)",
     "log_one_minus": "F.logsigmoid(-minus_in)",
-    "log_inner": "torch.where(mass > 1e-5, torch.log(mass.clamp(min=1e-12)), log_pdf_mid + math.log(2 * half))",
+    "log_inner": "F.logsigmoid(plus_in) + F.logsigmoid(-minus_in) + torch.log(-torch.expm1(minus_in - plus_in))",
     "edges": "torch.where(x == 0, log_cdf_plus, torch.where(x == n_levels - 1, log_one_minus_cdf_minus, log_inner))",
     "mix": "torch.logsumexp(log_probs + F.log_softmax(logit_weights, dim=1), dim=1, keepdim=True)",
 }
@@ -64,7 +65,7 @@ _CONDITIONAL = '''
 class ConditionalGatedPixelCNN(nn.Module):
     def __init__(self, n_classes, n_levels=17, n_layers=5, hidden_channels=16, kernel_size=3):
         super().__init__()
-        k, c = kernel_size, hidden_channels
+        k, c = {k_value}, hidden_channels
         self.kernel_size, self.n_levels = k, n_levels
         self.v_convs, self.h_convs = nn.ModuleList(), nn.ModuleList()
         self.v_to_h, self.h_out = nn.ModuleList(), nn.ModuleList()
@@ -104,6 +105,7 @@ _CONDITIONAL_DEFAULTS = {
     "class_layer": "True",
     "shift": "F.pad(a_v, (0, 0, 1, 0))[:, :, :-1]",
     "h_bias": "self.h_class[i](y)[:, :, None, None]",
+    "k_value": "kernel_size",
 }
 
 
@@ -143,6 +145,9 @@ WRONG = {
         "mask_A_in_every_layer": _categorical(later="A"),
         "one_logit_per_pixel": _categorical(head="nn.Conv2d(hidden_channels, 1, kernel_size=1)"),
         "seventeen_levels_hard_coded": _categorical(head="nn.Conv2d(hidden_channels, 17, kernel_size=1)"),
+        "every_layer_kernel_size_wide": _categorical(later_k="kernel_size"),
+        "n_layers_ignored": _categorical(n_later="3"),
+        "hidden_channels_ignored": _categorical(override="\n        hidden_channels = 32"),
         "unmasked_3x3_head": _categorical(head="nn.Conv2d(hidden_channels, n_levels, kernel_size=3, padding=1)"),
         "long_input_into_the_convolution": _categorical(scaled="x"),
     },
@@ -164,6 +169,8 @@ def complete(model, x, n_known_rows, y=None, generator=None):
         "changes_x_in_place": _complete(copy="x"),
         "global_generator": _complete(draw="torch.multinomial(probs, 1)[:, 0]"),
         "one_row_too_many_kept": _complete(first_row="n_known_rows + 1"),
+        "fixed_seed_when_no_generator": _complete(copy="x.clone().long()\n    generator = generator if generator "
+                                                       "is not None else torch.Generator().manual_seed(0)"),
     },
     "discretized_logistic_mixture_log_prob": {
         "no_edge_bins": _dlm(edges="log_inner"),
@@ -176,9 +183,34 @@ def complete(model, x, n_known_rows, y=None, generator=None):
         "returns_probabilities": _dlm(mix="torch.logsumexp(log_probs + F.log_softmax(logit_weights, dim=1), dim=1, "
                                           "keepdim=True).exp()"),
         "naive_log_of_the_difference": _dlm(log_inner="torch.log(mass)"),
-        "clamp_instead_of_the_mid_bin_density": _dlm(log_inner="torch.log(mass.clamp(min=1e-12))"),
+        "log_of_the_clamped_mass": _dlm(log_inner="torch.log(mass.clamp(min=1e-12))"),
+        "mid_bin_density_shortcut_of_256_levels": _dlm(
+            log_inner="torch.where(mass > 1e-5, torch.log(mass.clamp(min=1e-12)), log_pdf_mid + math.log(2 * half))"),
         "nan_gradients_no_clamp_in_the_where": _dlm(
             log_inner="torch.where(mass > 1e-5, torch.log(mass), log_pdf_mid + math.log(2 * half))"),
+        "mid_bin_shortcut_float64_loop": """
+def discretized_logistic_mixture_log_prob(x, logit_weights, means, log_scales, n_levels):
+    xd = x.double()
+    total = None
+    log_pi = torch.log_softmax(logit_weights.double(), dim=1)
+    width = 2.0 / (n_levels - 1)
+    for i in range(means.shape[1]):
+        mu, ls = means[:, i:i + 1].double(), log_scales[:, i:i + 1].double()
+        s = torch.exp(ls)
+        centre = xd * width - 1.0
+        hi = (centre + width / 2 - mu) / s
+        lo = (centre - width / 2 - mu) / s
+        lower_edge = -F.softplus(-hi)
+        upper_edge = -F.softplus(lo)
+        mass = torch.special.expit(hi) - torch.special.expit(lo)
+        z = (centre - mu) / s
+        density = z - ls - 2 * F.softplus(z) + math.log(width)
+        inner = torch.where(mass > 1e-5, mass.clamp(min=1e-30).log(), density)
+        log_p = torch.where(xd == 0, lower_edge, torch.where(xd == n_levels - 1, upper_edge, inner))
+        log_p = log_p + log_pi[:, i:i + 1]
+        total = log_p if total is None else torch.logaddexp(total, log_p)
+    return total.float()
+""",
         "naive_log_sigmoid_at_the_edges": _dlm(log_cdf_plus="torch.log(torch.sigmoid(plus_in))",
                                                log_one_minus="torch.log(1 - torch.sigmoid(minus_in))"),
     },
@@ -186,6 +218,7 @@ def complete(model, x, n_known_rows, y=None, generator=None):
         "label_in_the_vertical_stack_only": _conditional(h_bias="0"),
         "label_in_the_first_layer_only": _conditional(class_layer="i == 0"),
         "vertical_stack_not_shifted": _conditional(shift="a_v"),
+        "kernel_size_ignored": _conditional(k_value="3"),
         "first_horizontal_layer_sees_the_pixel": _conditional(first_h_width="k // 2 + 1"),
         "one_label_for_the_whole_batch": _conditional(h_bias="self.h_class[i](y[:1])[:, :, None, None]").replace(
             "a_v = a_v + self.v_class[i](y)[:, :, None, None]", "a_v = a_v + self.v_class[i](y[:1])[:, :, None, None]"),
@@ -255,7 +288,7 @@ def discretized_logistic_mixture_log_prob(x, logit_weights, means, log_scales, n
     log_weights = logit_weights - torch.logsumexp(logit_weights, dim=1, keepdim=True)
     return torch.logsumexp(log_weights + per_component, dim=1, keepdim=True)
 ''',
-        "loop_over_components_float64": '''
+        "loop_over_components_float64_exact": '''
 def discretized_logistic_mixture_log_prob(x, logit_weights, means, log_scales, n_levels):
     xd = x.double()
     total = None
@@ -269,10 +302,8 @@ def discretized_logistic_mixture_log_prob(x, logit_weights, means, log_scales, n
         lo = (centre - width / 2 - mu) / s
         lower_edge = -F.softplus(-hi)
         upper_edge = -F.softplus(lo)
-        mass = torch.special.expit(hi) - torch.special.expit(lo)
-        z = (centre - mu) / s
-        density = z - ls - 2 * F.softplus(z) + math.log(width)
-        inner = torch.where(mass > 1e-5, mass.clamp(min=1e-30).log(), density)
+        # sigma(hi) - sigma(lo) = sigma(hi) (1 - sigma(lo)) (1 - exp(lo - hi))
+        inner = lower_edge + upper_edge + torch.log1p(-torch.exp(lo - hi))
         log_p = torch.where(xd == 0, lower_edge, torch.where(xd == n_levels - 1, upper_edge, inner))
         log_p = log_p + log_pi[:, i:i + 1]
         total = log_p if total is None else torch.logaddexp(total, log_p)
