@@ -172,6 +172,121 @@ class GaussianMixtureLogDensity:
 # --- 04_autoregressive: models and probes of its tests ----------------------------------------------------
 
 
+def manual_seed(seed: int) -> None:
+    """``torch.manual_seed(seed)`` where the student's code runs (what a test's own ``torch.manual_seed`` seeds is
+    its process only, the judge's under grading).
+
+    Args:
+        seed: the seed of torch's global generator.
+
+    Returns:
+        None.
+    """
+    torch.manual_seed(seed)
+
+
+def has_submodule(module: torch.nn.Module, classes: type | tuple[type, ...]) -> bool:
+    """Whether ``module`` or one of its submodules (``module.modules()``) is an instance of ``classes``.
+
+    Args:
+        module: a module (a student's).
+        classes: a class or a tuple of classes, a student's (e.g. their ``RNNCell``) or a library's (``nn.RNN``):
+            ``isinstance`` in the kernel tells a student's ``RNNCell`` from ``nn.RNNCell``, whatever their names.
+
+    Returns:
+        bool.
+    """
+    return any(isinstance(m, classes) for m in module.modules())
+
+
+def set_parameters(module: torch.nn.Module, std: float, seed: int = 0) -> None:
+    """Set every parameter of ``module`` to ``std`` times standard normal draws, in place (no gradient recorded).
+
+    Args:
+        module: a module (a student's).
+        std: the scale of the draws; 0 sets every parameter to zero.
+        seed: the seed of the ``torch.Generator`` the draws come from (parameters in ``parameters()`` order).
+
+    Returns:
+        None.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for p in module.parameters():
+            p.copy_(std * torch.randn(p.shape, generator=generator, dtype=p.dtype))
+
+
+def value_and_parameter_grads(function: Callable[..., Any], args: tuple, module: torch.nn.Module,
+                              **kwargs: Any) -> tuple:
+    """``function(*args, **kwargs)`` and the gradients of the sum of its output with respect to every parameter
+    of ``module`` (their earlier gradients cleared first).
+
+    Args:
+        function: what to call: a student's function, or the module itself.
+        args: its positional arguments (a tuple; ``module`` among them where the function takes it).
+        module: the module whose parameters' gradients are read.
+        **kwargs: its keyword arguments.
+
+    Returns:
+        (the output, detached; ``requires_grad`` of the output, a bool; a dict from each parameter's name in
+        ``named_parameters()`` to its gradient, ``None`` where none reached it).
+    """
+    for p in module.parameters():
+        p.grad = None
+    out = function(*args, **kwargs)
+    differentiable = isinstance(out, torch.Tensor) and out.requires_grad
+    if differentiable:
+        out.sum().backward()
+    grads = {name: p.grad.detach().clone() if p.grad is not None else None for name, p in module.named_parameters()}
+    value = out.detach() if isinstance(out, torch.Tensor) else out
+    return value, differentiable, grads
+
+
+class TableModel(torch.nn.Module):
+    """A bigram model to hand to a function that takes an autoregressive model: ``logits[b, t] = table[tokens[b, t]]``.
+
+    ``forward(tokens [B, T] long, h=None) -> (logits [B, T, V], h_last [B, 1] zeros)``: it ignores the state.
+
+    Args:
+        table: [V, V], the logits of the next token after each token (any real numbers; softmax normalises them).
+        trainable: the table is a parameter (gradients reach it) or, if False, a buffer.
+    """
+
+    def __init__(self, table: Any, trainable: bool = True) -> None:
+        super().__init__()
+        table = torch.as_tensor(table, dtype=torch.float32).clone()
+        if trainable:
+            self.table = torch.nn.Parameter(table)
+        else:
+            self.register_buffer("table", table)
+
+    def forward(self, tokens: torch.Tensor, h: Any = None) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.table[tokens], torch.zeros(tokens.shape[0], 1)
+
+
+class CountingModel(torch.nn.Module):
+    """An autoregressive model with memory: its state counts the tokens read so far, and it predicts
+    ``count mod n_symbols`` almost surely (its logits are ``sharpness`` times the one-hot vector of that symbol).
+
+    ``forward(tokens [B, T] long, h=None) -> (logits [B, T, n_symbols], h_last [B, 1])``: ``h`` is the count
+    before ``tokens`` (``None``: 0), ``h_last`` the count after them.
+
+    Args:
+        n_symbols: the vocabulary size V.
+        sharpness: the logit of the predicted symbol (the others' are 0).
+    """
+
+    def __init__(self, n_symbols: int, sharpness: float = 30.0) -> None:
+        super().__init__()
+        self.n_symbols, self.sharpness = n_symbols, sharpness
+
+    def forward(self, tokens: torch.Tensor, h: Any = None) -> tuple[torch.Tensor, torch.Tensor]:
+        count0 = torch.zeros(tokens.shape[0], 1) if h is None else h
+        counts = count0 + torch.arange(1, tokens.shape[1] + 1)
+        one_hot = torch.nn.functional.one_hot(counts.long() % self.n_symbols, self.n_symbols).float()
+        return self.sharpness * one_hot, counts[:, -1:]
+
+
 # --- 05_pixelcnn: models and probes of its tests ----------------------------------------------------------
 
 
