@@ -466,27 +466,29 @@ def test_golden_hand_ins_are_graded_as_expected(graded):
 
 
 def test_export_to_canvas_from_the_gradebook(graded, tmp_path):
-    """``make export LMS=canvas``: the gradebook's totals per student land in the roster's rows."""
+    """``make export LMS=canvas``: the gradebook's totals per student land in the roster's rows, one file per
+    assignment, a row only for a student with a graded hand-in (the written answers are not graded here: --force)."""
     course, expected, _, _ = graded
     roster = tmp_path / "roster.csv"
     roster.write_text("Student,ID,SIS User ID,SIS Login ID,Section\n    Points Possible,,,,\n"
                       '"Reference, Rita",1,S1,reference,A\n"Blank, Bo",2,S2,blank,A\n"Absent, Al",3,S3,absent,A\n')
     env = dict(os.environ, COURSE_ROOT=str(course))
     env.pop("COURSE_STATE", None)
-    done = subprocess.run([sys.executable, "-m", "autograder.export", "--lms", "canvas", "--roster", str(roster)],
-                          env=env, capture_output=True, text=True, check=False, timeout=600)
+    args = [sys.executable, "-m", "autograder.export", "--lms", "canvas", "--roster", str(roster)]
+    refused = subprocess.run(args, env=env, capture_output=True, text=True, check=False, timeout=600)
+    assert refused.returncode != 0 and "nobody has graded yet" in refused.stdout + refused.stderr
+    done = subprocess.run([*args, "--force"], env=env, capture_output=True, text=True, check=False, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
-    with (course / "grading" / "export" / "canvas-import.csv").open(newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    by_login = {r["SIS Login ID"]: r for r in rows}
-    assert set(by_login) == {"", "reference", "blank", "absent"}  # "" is the Points Possible row
+    assert "NOT GRADED YET" in done.stdout
     for assignment in graded_assignments():
+        with (course / "grading" / "export" / f"canvas-{assignment}.csv").open(newline="", encoding="utf-8-sig") as f:
+            by_login = {r["SIS Login ID"]: r for r in csv.DictReader(f)}
+        assert set(by_login) == {"", "reference"} | ({"blank"} if handed_in("blank", assignment) else set())
         # autograded and manual points together: nothing is graded by hand here, so the autograded points
         assert float(by_login["reference"][assignment]) == pytest.approx(expected[("reference", assignment)])
-        blank = by_login["blank"][assignment]
-        assert float(blank) == 0 if handed_in("blank", assignment) else blank == ""
-        assert by_login["absent"][assignment] == ""
-    assert "in the roster, nothing graded here: Absent, Al" in done.stdout
+        if handed_in("blank", assignment):
+            assert float(by_login["blank"][assignment]) == 0
+    assert "in the roster, no graded hand-in here (no row: the LMS keeps what it has): Absent, Al" in done.stdout
     assert "graded here, not in the roster: colab" in done.stdout
 
 
