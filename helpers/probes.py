@@ -290,4 +290,381 @@ class CountingModel(torch.nn.Module):
 # --- 05_pixelcnn: models and probes of its tests ----------------------------------------------------------
 
 
+def pixel_dependencies(model: Callable[..., Any], input_shape: tuple, seed: int = 0) -> torch.Tensor:
+    """Which input pixels each output pixel depends on, by gradients: the map of an image model's causality.
+
+    Args:
+        model: a callable on a float tensor [N, C, H, W] whose output is [N, C_out, H, W] (a student's layer or
+            network).
+        input_shape: (N, C, H, W), the shape of the input: uniform draws on [0, 1) from a ``torch.Generator``
+            seeded with ``seed``, made a leaf that requires grad.
+        seed: the seed of that generator.
+
+    Returns:
+        bool tensor [H * W, H * W]: entry (i, j) is True when the output at raster index i (summed over the batch
+        and the output channels) has a non-zero gradient with respect to the input pixel at raster index j (in some
+        batch entry and some input channel).
+    """
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.rand(*input_shape, generator=generator).requires_grad_(True)
+    out = model(x)
+    height, width = x.shape[-2:]
+    deps = torch.zeros(height * width, height * width, dtype=torch.bool)
+    for i in range(height * width):
+        (grad,) = torch.autograd.grad(out[:, :, i // width, i % width].sum(), x, retain_graph=True)
+        deps[i] = (grad.abs().sum(dim=(0, 1)) > 0).reshape(-1)
+    return deps
+
+
+def adam_steps_on_images(model: torch.nn.Module, n_steps: int, lr: float, input_shape: tuple,
+                         target_shape: tuple | None = None, binary: bool = False, seed: int = 0) -> list[float]:
+    """Train ``model`` in place for a few steps of ``torch.optim.Adam(model.parameters(), lr)`` on random images.
+
+    Each step draws an input ``x`` of ``input_shape`` from a ``torch.Generator`` seeded with ``seed`` and
+    minimises a loss of ``model(x)``:
+
+    - ``binary=False``: ``x`` uniform on [0, 1), the loss the sum of squares of ``model(x) - target``, the target
+      a uniform draw of ``target_shape`` made after ``x`` (zero when ``target_shape`` is None);
+    - ``binary=True``: ``x`` 0 or 1 with probability 1/2 each, the loss
+      ``F.binary_cross_entropy_with_logits(model(x), x)`` (``model(x)`` are logits of ``x``, mean over entries).
+
+    Args:
+        model: a module (a student's); its parameters change.
+        n_steps: the number of optimiser steps.
+        lr: Adam's learning rate.
+        input_shape: the shape of ``x``, e.g. (N, C, H, W).
+        target_shape: the shape of the random target (``binary=False`` only).
+        binary: which of the two losses above.
+        seed: the seed of the generator of the inputs and targets.
+
+    Returns:
+        The loss before each step, a list of ``n_steps`` floats.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    optimiser = torch.optim.Adam(model.parameters(), lr=lr)
+    losses = []
+    for _ in range(n_steps):
+        x = torch.rand(*input_shape, generator=generator)
+        if binary:
+            x = (x < 0.5).float()
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(model(x), x)
+        else:
+            target = 0.0 if target_shape is None else torch.rand(*target_shape, generator=generator)
+            loss = ((model(x) - target) ** 2).sum()
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        losses.append(float(loss.detach()))
+    return losses
+
+
+def named_buffers(module: torch.nn.Module) -> dict:
+    """The buffers of ``module`` and of its submodules (``module.named_buffers()``), with their values.
+
+    Args:
+        module: a module (a student's).
+
+    Returns:
+        dict {buffer name: tensor (a copy)}, in ``named_buffers()`` order.
+    """
+    return {name: buffer.detach().clone() for name, buffer in module.named_buffers()}
+
+
+class MaskedConvStack(torch.nn.Module):
+    """A stack of convolutions with given 0/1 masks on their kernels, tanh between them, 'same' padding: a model
+    whose receptive field follows from its masks.
+
+    ``forward(x [B, 1, H, W]) -> [B, 1, H, W]``.
+
+    Args:
+        masks: one k x k mask (a list of rows of 0/1, k odd) for each convolution, from the first to the last.
+        channels: the channels between the convolutions.
+        seed: the seed of torch's generator the convolutions are initialised from (in a fork of the global generator,
+            whose state does not change).
+    """
+
+    def __init__(self, masks: list, channels: int = 3, seed: int = 0) -> None:
+        super().__init__()
+        sizes = [1] + [channels] * (len(masks) - 1) + [1]
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            self.convs = torch.nn.ModuleList(torch.nn.Conv2d(a, b, len(m), padding=len(m) // 2)
+                                             for a, b, m in zip(sizes, sizes[1:], masks, strict=False))
+        self.masks = [torch.tensor(m, dtype=torch.float32) for m in masks]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for i, (conv, mask) in enumerate(zip(self.convs, self.masks, strict=True)):
+            x = torch.nn.functional.conv2d(x, conv.weight * mask, conv.bias, padding=conv.padding)
+            if i < len(self.convs) - 1:
+                x = torch.tanh(x)
+        return x
+
+
+class SquaredInput(torch.nn.Module):
+    """``model(x * x)``: a model whose gradient with respect to ``x`` vanishes at ``x = 0``.
+
+    Args:
+        model: the model applied to the squared input (e.g. a :class:`MaskedConvStack`).
+    """
+
+    def __init__(self, model: torch.nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.model(x * x)
+
+
+class ConcatChannels(torch.nn.Module):
+    """The outputs of several image models side by side: ``torch.cat([m(x) for m in models], dim=1)``.
+
+    Args:
+        models: modules mapping x [B, C, H, W] to [B, C_i, H, W].
+    """
+
+    def __init__(self, models: list) -> None:
+        super().__init__()
+        self.parts = torch.nn.ModuleList(models)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.cat([model(x) for model in self.parts], dim=1)
+
+
+class ConstantLogits(torch.nn.Module):
+    """A model of binary images whose pixels are independent, each 1 with probability ``p``.
+
+    ``forward(x [B, 1, H, W]) -> logits [B, 1, H, W]``, every entry ``log(p / (1 - p))``, whatever ``x``.
+
+    Args:
+        p: the probability of a 1, in (0, 1).
+    """
+
+    def __init__(self, p: float = 0.2) -> None:
+        super().__init__()
+        self.unused = torch.nn.Parameter(torch.zeros(()))  # so that next(model.parameters()) works
+        self.logit = math.log(p / (1 - p))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.full_like(x, self.logit)
+
+
+class RasterCopyLogits(torch.nn.Module):
+    """A model of binary images in raster order: the first pixel is 1 with probability 1/2, every later pixel
+    copies the pixel before it (its logit is +20 after a 1, -20 after a 0).
+
+    ``forward(x [B, 1, H, W]) -> logits [B, 1, H, W]``: the logit at raster index i is read from ``x`` at i - 1.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unused = torch.nn.Parameter(torch.zeros(()))  # so that next(model.parameters()) works
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        flat = x.reshape(len(x), -1)
+        previous = torch.cat([torch.zeros(len(x), 1), flat[:, :-1]], dim=1)
+        logits = 40.0 * previous - 20.0
+        logits[:, 0] = 0.0
+        return logits.reshape(x.shape)
+
+
 # --- 06_pixelcnn_plus: models and probes of its tests -----------------------------------------------------
+
+
+def level_dependencies(model: Callable[..., Any], x: Any, *args: Any) -> torch.Tensor:
+    """Which input pixels the output at each pixel of an image model depends on, by gradients: the map of its
+    causality in raster order.
+
+    Args:
+        model: a callable ``model(x, *args)`` -> [..., H, W] (a student's image model, e.g. logits [B, K, H, W]).
+        x: the input [..., H, W] (e.g. levels [B, 1, H, W]), made a float leaf copy that requires grad (levels given
+            as floats, so that the gradients exist).
+        *args: the model's further arguments (e.g. labels y [B]), passed as they are.
+
+    Returns:
+        bool tensor [H*W, H*W]: entry (i, j) is True when some output at raster index i (any batch entry, any
+        channel) has a nonzero gradient with respect to some input at raster index j (any batch entry, any channel).
+    """
+    x = torch.as_tensor(x).detach().clone().float().requires_grad_(True)
+    out = model(x, *args)
+    height, width = out.shape[-2:]
+    n_in = x.shape[-2] * x.shape[-1]
+    flat = out.reshape(-1, height * width)
+    rows = []
+    for i in range(height * width):
+        (grad,) = torch.autograd.grad(flat[:, i].sum(), x, retain_graph=True, allow_unused=True)
+        if grad is None:
+            rows.append(torch.zeros(n_in, dtype=torch.bool))
+            continue
+        rows.append(grad.abs().reshape(-1, n_in).sum(0) > 0)
+    return torch.stack(rows)
+
+
+def adam_steps_on_levels(model: torch.nn.Module, batches: list, lr: float = 0.05) -> list[float]:
+    """A few Adam steps on an image model over levels: each step lowers the mean cross-entropy of the model's
+    logits against the levels of its own input (``F.cross_entropy(model(x, *rest), x[:, 0])``).
+
+    Args:
+        model: a module ``model(x, *rest)`` -> logits [B, K, H, W] for levels x [B, 1, H, W] (a student's); its
+            parameters change in place.
+        batches: one tuple ``(x, *rest)`` a step: x a long tensor [B, 1, H, W] of levels 0..K-1, ``rest`` the
+            model's further arguments (e.g. labels y [B]).
+        lr: Adam's learning rate.
+
+    Returns:
+        list of float: each step's loss, before its update.
+    """
+    optimiser = torch.optim.Adam(model.parameters(), lr=lr)
+    losses = []
+    for x, *rest in batches:
+        loss = torch.nn.functional.cross_entropy(model(x, *rest), x[:, 0])
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        losses.append(float(loss.detach()))
+    return losses
+
+
+class CopyPreviousLevel(torch.nn.Module):
+    """An image model over K levels whose first pixel (raster order) is uniform and whose every later pixel copies
+    the previous one, almost surely.
+
+    ``forward(x [B, 1, H, W] long) -> logits [B, K, H, W]``: at raster index 0 all zeros; at index i > 0,
+    ``sharpness`` times the one-hot vector of x's level at index i - 1. It has one parameter, which it does not use
+    (as a model to sample from has parameters).
+
+    Args:
+        n_levels: K.
+        sharpness: the logit of the copied level (the others' are 0).
+    """
+
+    def __init__(self, n_levels: int, sharpness: float = 60.0) -> None:
+        super().__init__()
+        self.n_levels, self.sharpness = n_levels, sharpness
+        self.unused = torch.nn.Parameter(torch.zeros(()))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        flat = x.reshape(len(x), -1)
+        previous = torch.cat([flat[:, :1], flat[:, :-1]], dim=1)
+        logits = self.sharpness * torch.nn.functional.one_hot(previous, self.n_levels).float().permute(0, 2, 1)
+        logits[:, :, 0] = 0.0
+        return logits.reshape(len(x), self.n_levels, *x.shape[-2:])
+
+
+class FixedLevels(torch.nn.Module):
+    """An image model over K levels whose every pixel is independently level k with probability ``probs[k]``,
+    whatever the input.
+
+    ``forward(x [B, 1, H, W]) -> logits [B, K, H, W]``, ``log probs`` at every pixel. It has one parameter, which it
+    does not use.
+
+    Args:
+        probs: K positive probabilities (summing to 1).
+    """
+
+    def __init__(self, probs: Any) -> None:
+        super().__init__()
+        self.register_buffer("logits", torch.as_tensor(probs, dtype=torch.float32).log())
+        self.unused = torch.nn.Parameter(torch.zeros(()))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.logits[None, :, None, None].expand(len(x), -1, *x.shape[-2:]).clone()
+
+
+class LabelLevel(torch.nn.Module):
+    """A class-conditional image model over K levels whose every pixel is level y, almost surely.
+
+    ``forward(x [B, 1, H, W], y [B] long) -> logits [B, K, H, W]``: ``sharpness`` times the one-hot vector of y[b]
+    at every pixel of image b. It has one parameter, which it does not use.
+
+    Args:
+        n_levels: K (the labels are levels 0..K-1).
+        sharpness: the logit of level y (the others' are 0).
+    """
+
+    def __init__(self, n_levels: int, sharpness: float = 60.0) -> None:
+        super().__init__()
+        self.n_levels, self.sharpness = n_levels, sharpness
+        self.unused = torch.nn.Parameter(torch.zeros(()))
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        one_hot = torch.nn.functional.one_hot(torch.as_tensor(y).long(), self.n_levels).float()
+        return (self.sharpness * one_hot)[:, :, None, None].expand(-1, -1, *x.shape[-2:]).clone()
+
+
+# --- 07_wavenet_gpt: models and probes of its tests ---
+
+
+def time_dependencies(model: Callable[..., Any], x: Any, in_dim: int = -1, out_dim: int = -1) -> torch.Tensor:
+    """Which input positions each output position depends on, by gradients: the map of a sequence model's causality.
+
+    Args:
+        model: a callable on a float tensor (a student's layer or network).
+        x: the float input, e.g. [B, C, T] (time on ``in_dim``); a leaf copy of it is made that requires grad.
+        in_dim: the time axis of the input; out_dim: the time axis of the output.
+
+    Returns:
+        bool tensor [T_out, T_in]: entry (t, s) is True when some output at position t has a nonzero gradient with
+        respect to some input at position s (any batch entry, any channel).
+    """
+    x = torch.as_tensor(x).detach().clone().float().requires_grad_(True)
+    out = model(x)
+    out_t = out.movedim(out_dim, 0)
+    rows = []
+    for t in range(out_t.shape[0]):
+        (grad,) = torch.autograd.grad(out_t[t].sum(), x, retain_graph=True, allow_unused=True)
+        if grad is None:
+            rows.append(torch.zeros(x.shape[in_dim], dtype=torch.bool))
+            continue
+        grad = grad.movedim(in_dim, 0).abs().reshape(x.shape[in_dim], -1).sum(1)
+        rows.append(grad > 0)
+    return torch.stack(rows)
+
+
+def load_state(module: torch.nn.Module, state: dict) -> list[str]:
+    """``module.load_state_dict(state, strict=False)``: set some parameters of a student's module to given values.
+
+    Args:
+        module: the student's module; state: {parameter name: tensor}, e.g. ``{"query.weight": w}``.
+
+    Returns:
+        The names in ``state`` the module does not have (sorted); empty when every one was set.
+    """
+    result = module.load_state_dict({k: torch.as_tensor(v) for k, v in state.items()}, strict=False)
+    return sorted(result.unexpected_keys)
+
+
+# --- 02_entropy: models and probes of its tests ------------------------------------------------------------
+
+
+class MarkovNext:
+    """A ``next_distribution`` of a first-order Markov chain for the entropy coder's tests.
+
+    ``MarkovNext(init, trans)(prefix)`` returns ``init`` for the empty prefix, else ``trans[prefix[-1]]``:
+    the distribution of the next symbol depends on the decoded prefix, as an autoregressive model's does.
+    ``init``: [K]; ``trans``: [K, K], rows summing to 1.
+    """
+
+    def __init__(self, init: Any, trans: Any) -> None:
+        self.init, self.trans = np.asarray(init, dtype=float), np.asarray(trans, dtype=float)
+
+    def __call__(self, prefix: Any) -> np.ndarray:
+        return self.init if len(prefix) == 0 else self.trans[int(prefix[-1])]
+
+
+def decoder_calls(decode: Callable[..., Any], bits: str, next_distribution: Callable[[Any], Any],
+                  n_symbols: int) -> tuple:
+    """``decode(bits, recorder, n_symbols)``, where ``recorder`` passes every call on to ``next_distribution``
+    and writes down its prefix.
+
+    Returns:
+        (what ``decode`` returned, converted to a list of ints; the prefixes it asked about, in order, each a list
+        of ints).
+    """
+    seen: list = []
+
+    def recorder(prefix: Any) -> Any:
+        seen.append([int(s) for s in prefix])
+        return next_distribution(prefix)
+
+    decoded = decode(bits, recorder, n_symbols)
+    return [int(s) for s in decoded], seen
