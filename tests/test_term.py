@@ -36,7 +36,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.core import copy_course, nbgrader_meta
+from autograder.core import copy_course, nbgrader_meta, source_path
 from autograder.release import blank_hand_in, reference_hand_in
 from autograder.sandbox import sandbox_problem
 from harness import ROOT, load_mutants
@@ -46,6 +46,9 @@ pytestmark = [pytest.mark.slow]
 A = "02_entropy"
 LMS = Path(__file__).resolve().parent / "lms"
 WRITTEN = ("written_kl_not_a_distance", "written_no_universal_compression")  # 2 and 1 points
+MAX = sum(nbgrader_meta(c).get("points", 0) for c in nbformat.read(source_path(A), as_version=4).cells
+          if nbgrader_meta(c).get("grade"))
+"""The assignment's points (18 when this test was written)."""
 COMMENT = r"Right: $D_{KL}(p \| q) \ne D_{KL}(q \| p)$ in general, so it is no distance."
 CANVAS_FILES = {  # file in Canvas's zip -> (hand-in, roster ID)
     f"garcialucia_LATE_20437_70001_{A}.ipynb": ("reference", "20437"),
@@ -168,14 +171,14 @@ def test_a_term_on_canvas(term):
     made = make("feedback", env)
     assert "3 feedback file(s) written" in made.stdout
     after = feedback.read_text()
-    assert "not graded yet" not in after and "Score: 18.0 / 18.0" in after
+    assert "not graded yet" not in after and f"Score: {float(MAX)} / {float(MAX)}" in after
     assert "D_{KL}(p \\| q)" in after, "the written answer's comment is in the feedback"
     assert "BEGIN HIDDEN TESTS" not in after and "hidden tests: their code is not shown" in after
     assert "cdn.jsdelivr" not in after and "mathjax" not in after.lower()
 
     done = make("export", env, "LMS=canvas", f"ROSTER={roster}")
     out = done.stdout
-    assert f"{A}: 18 points here = 100 in canvas (Canvas's Points Possible of '{A} (4102)'): every score" in out
+    assert f"{A}: {MAX:g} points here = 100 in canvas (Canvas's Points Possible of '{A} (4102)'): every score" in out
     target = export / f"canvas-{A}.csv"
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "a UTF-8 byte order mark, as in Canvas's own export"
@@ -211,7 +214,7 @@ def test_a_term_on_moodle(term):
     assert "does not say the maximum grade" in refused.stdout + refused.stderr
     assert f"POINTS={A}=" in refused.stdout + refused.stderr
     done = make("export", env, "LMS=moodle", f"ROSTER={roster}", f"POINTS={A}=100")
-    assert f"{A}: 18 points here = 100 in moodle (POINTS=100)" in done.stdout
+    assert f"{A}: {MAX:g} points here = 100 in moodle (POINTS=100)" in done.stdout
     target = state / "export" / f"moodle-{A}.csv"
     raw = target.read_bytes()
     print(target.name, raw.decode("utf-8"), sep="\n")
