@@ -270,6 +270,56 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+#: The course's autoregressive models (issue 28): (model, data, NLL metric, symbols per item, parameters metric,
+#: training-time metric, naive and cached sampling metrics in ms a symbol, or a seconds-per-image metric / 64).
+AUTOREGRESSIVE_ROWS = [
+    ("bigram Markov chain (04)", "Alice", "nll.markov.text", 1, None, None, None, None),
+    ("CharRNN (04, full run)", "Alice", "nll.charrnn.text", 1, None, "train_seconds.charrnn.text", None, None),
+    ("CharRNN (07, GPT's budget)", "Alice", "nll.charrnn_07.text", 1, None, "train_seconds.charrnn_07.text",
+     None, None),
+    ("GPT, 2 blocks (07)", "Alice", "nll.gpt_07.text", 1, None, "train_seconds.gpt_07.text",
+     "sample.ms_per_symbol.gpt_naive.n256", "sample.ms_per_symbol.gpt_cached.n256"),
+    ("RNN (07)", "tone, 32 levels", "nll.rnn.tone", 1, "params.rnn.tone", "train_seconds.rnn.tone", None, None),
+    ("WaveNet (07)", "tone, 32 levels", "nll.wavenet.tone", 1, "params.wavenet.tone", "train_seconds.wavenet.tone",
+     "sample.ms_per_symbol.wavenet_naive.n256", "sample.ms_per_symbol.wavenet_queues.n256"),
+    ("transformer (07)", "tone, 32 levels", "nll.transformer.tone", 1, "params.transformer.tone",
+     "train_seconds.transformer.tone", None, None),
+    ("PixelCNN (05)", "patterns 8x8", "nll.pixelcnn.patterns", 64, None, "train_seconds.pixelcnn.patterns",
+     "sample.seconds_per_image.64px", None),
+    ("PixelCNN (05)", "digits 8x8", "nll.pixelcnn.digits", 64, None, "train_seconds.pixelcnn.digits",
+     "sample.seconds_per_image.64px", None),
+    ("Gated PixelCNN (05)", "digits 8x8", "nll.gated_pixelcnn.digits", 64, None, None, None, None),
+    ("categorical PixelCNN (06)", "digits, 17 levels", "nll.categorical_pixelcnn.digit_levels", 64, None,
+     "train_seconds.categorical_pixelcnn.digit_levels", None, None),
+]
+
+
+def autoregressive_table(metrics: dict[str, tuple[float, str]]) -> list[str]:
+    """Markdown lines: one table of the course's autoregressive models from the notebooks' metrics (empty if none)."""
+    lines = ["| model | data | parameters | held-out NLL [bits/symbol] | training [s] | sampling naive / cached "
+             "[ms/symbol] |", "| --- | --- | ---: | ---: | ---: | --- |"]
+    found = False
+    for model, data, nll, symbols, params, train, naive, cached in AUTOREGRESSIVE_ROWS:
+        if nll not in metrics:
+            continue
+        found = True
+        value, unit = metrics[nll]
+        bits = value if unit.startswith("bits") else value / 0.6931471805599453
+        bits /= symbols
+
+        def cell(name: str | None, fmt: str = "{:.2f}", scale: float = 1.0) -> str:
+            return fmt.format(metrics[name][0] * scale) if name in metrics else "-"
+
+        sampling = "-"
+        if naive and naive.startswith("sample.seconds_per_image."):
+            sampling = f"{cell(naive, scale=1000 / 64)} / -"
+        elif naive:
+            sampling = f"{cell(naive)} / {cell(cached)}"
+        lines.append(f"| {model} | {data} | {cell(params, '{:,.0f}')} | {bits:.3f} | {cell(train, '{:.1f}')} "
+                     f"| {sampling} |")
+    return lines if found else []
+
+
 def write_report(machine, exec_times, slowest, total, overhead, class_result, metrics, seconds) -> None:  # noqa: ANN001
     lines = [
         "# Benchmark report",
@@ -329,6 +379,13 @@ def write_report(machine, exec_times, slowest, total, overhead, class_result, me
     lines += ["", "`nll.*` are test (held-out) NLLs; `floor.*` the exact entropy (rate) of a synthetic source;"
               " `gap.*` how far above the floor, in percent. A held-out set is a finite sample, so a gap can come"
               " out slightly negative: `nll.true_chain.markov_source` is the true model on the same held-out set."]
+    table = autoregressive_table(metrics)
+    if table:
+        lines += ["", "## The course's autoregressive models", "", *table, "",
+                  "From the figures above: NLLs held-out, per character, sample or pixel; images' NLLs divided by "
+                  "their 64 pixels; sampling per symbol (a PixelCNN image's time over its 64 pixels; 07's at 256 "
+                  "symbols, cached = key/value cache or WaveNet's queues). Each notebook trains at its own budget: "
+                  "04's CharRNN 1200 steps, 07's models a few hundred."]
     if (OUT / "sampling.png").is_file():
         lines += ["", "![sampling cost](sampling.png)"]
     lines += ["", "## Lines for scripts", "", "```", *LINES, "```", ""]

@@ -42,7 +42,8 @@ class CausalConv1d(nn.Conv1d):
         "both_sides_padded_and_the_wrong_end_cropped": '''
 class CausalConv1d(nn.Conv1d):
     def __init__(self, in_channels, out_channels, kernel_size, dilation=1):
-        super().__init__(in_channels, out_channels, kernel_size, dilation=dilation, padding=(kernel_size - 1) * dilation)
+        pad = (kernel_size - 1) * dilation
+        super().__init__(in_channels, out_channels, kernel_size, dilation=dilation, padding=pad)
 
     def forward(self, x):
         return super().forward(x)[:, :, -x.shape[-1]:]
@@ -94,8 +95,8 @@ class WaveNet(nn.Module):
         super().__init__()
         self.n_levels, self.n_layers, self.channels = n_levels, n_layers, channels
         self.input = CausalConv1d(1, channels, 1)
-        self.filters = nn.ModuleList(CausalConv1d(channels, channels, 2, dilation=2 ** (i + 1)) for i in range(n_layers))
-        self.gates = nn.ModuleList(CausalConv1d(channels, channels, 2, dilation=2 ** (i + 1)) for i in range(n_layers))
+        self.filters = nn.ModuleList(CausalConv1d(channels, channels, 2, 2 ** (i + 1)) for i in range(n_layers))
+        self.gates = nn.ModuleList(CausalConv1d(channels, channels, 2, 2 ** (i + 1)) for i in range(n_layers))
         self.residuals = nn.ModuleList(nn.Conv1d(channels, channels, 1) for _ in range(n_layers))
         self.skips = nn.ModuleList(nn.Conv1d(channels, channels, 1) for _ in range(n_layers))
         self.output = nn.Conv1d(channels, n_levels, 1)
@@ -226,7 +227,8 @@ class CausalSelfAttention(nn.Module):
 
     def forward(self, x, cache=None):
         b, t, _ = x.shape
-        q, k, v = (m(x).view(b, t, self.n_heads, self.d_head).transpose(1, 2) for m in (self.query, self.key, self.value))
+        split = (b, t, self.n_heads, self.d_head)
+        q, k, v = (m(x).view(split).transpose(1, 2) for m in (self.query, self.key, self.value))
         past = 0
         if cache is not None:
             if "k" in cache:
@@ -250,7 +252,8 @@ class CausalSelfAttention(nn.Module):
 
     def forward(self, x, cache=None):
         b, t, _ = x.shape
-        q, k, v = (m(x).view(b, t, self.n_heads, self.d_head).transpose(1, 2) for m in (self.query, self.key, self.value))
+        split = (b, t, self.n_heads, self.d_head)
+        q, k, v = (m(x).view(split).transpose(1, 2) for m in (self.query, self.key, self.value))
         past = 0
         if cache is not None:
             if "k" in cache:
@@ -274,7 +277,8 @@ class CausalSelfAttention(nn.Module):
 
     def forward(self, x, cache=None):
         b, t, _ = x.shape
-        q, k, v = (m(x).view(b, t, self.n_heads, self.d_head).transpose(1, 2) for m in (self.query, self.key, self.value))
+        split = (b, t, self.n_heads, self.d_head)
+        q, k, v = (m(x).view(split).transpose(1, 2) for m in (self.query, self.key, self.value))
         past = 0
         if cache is not None:
             if "k" in cache:
@@ -298,7 +302,8 @@ class CausalSelfAttention(nn.Module):
 
     def forward(self, x, cache=None):
         b, t, _ = x.shape
-        q, k, v = (m(x).view(b, t, self.n_heads, self.d_head).transpose(1, 2) for m in (self.query, self.key, self.value))
+        split = (b, t, self.n_heads, self.d_head)
+        q, k, v = (m(x).view(split).transpose(1, 2) for m in (self.query, self.key, self.value))
         past = 0
         if cache is not None:
             if "k" in cache:
@@ -322,7 +327,8 @@ class CausalSelfAttention(nn.Module):
 
     def forward(self, x, cache=None):
         b, t, _ = x.shape
-        q, k, v = (m(x).view(b, t, self.n_heads, self.d_head).transpose(1, 2) for m in (self.query, self.key, self.value))
+        split = (b, t, self.n_heads, self.d_head)
+        q, k, v = (m(x).view(split).transpose(1, 2) for m in (self.query, self.key, self.value))
         past = 0
         if cache is not None:
             if "k" in cache:
@@ -346,7 +352,8 @@ class CausalSelfAttention(nn.Module):
 
     def forward(self, x, cache=None):
         b, t, _ = x.shape
-        q, k, v = (m(x).view(b, t, self.n_heads, self.d_head).transpose(1, 2) for m in (self.query, self.key, self.value))
+        split = (b, t, self.n_heads, self.d_head)
+        q, k, v = (m(x).view(split).transpose(1, 2) for m in (self.query, self.key, self.value))
         past = 0
         if cache is not None:
             if "k" in cache:
@@ -370,7 +377,8 @@ class CausalSelfAttention(nn.Module):
 
     def forward(self, x, cache=None):
         b, t, _ = x.shape
-        q, k, v = (m(x).view(b, t, self.n_heads, self.d_head).transpose(1, 2) for m in (self.query, self.key, self.value))
+        split = (b, t, self.n_heads, self.d_head)
+        q, k, v = (m(x).view(split).transpose(1, 2) for m in (self.query, self.key, self.value))
         if cache is not None:
             if "k" in cache:
                 k, v = torch.cat([cache["k"], k], 2), torch.cat([cache["v"], v], 2)
@@ -393,7 +401,8 @@ class TinyGPT(nn.Module):
         self.blocks = nn.ModuleList(
             nn.ModuleDict({"n1": nn.LayerNorm(d_model), "attn": CausalSelfAttention(d_model, n_heads),
                            "n2": nn.LayerNorm(d_model),
-                           "mlp": nn.Sequential(nn.Linear(d_model, 4 * d_model), nn.GELU(), nn.Linear(4 * d_model, d_model))})
+                           "mlp": nn.Sequential(nn.Linear(d_model, 4 * d_model), nn.GELU(),
+                                                nn.Linear(4 * d_model, d_model))})
             for _ in range(n_layers))
         self.norm = nn.LayerNorm(d_model)
         self.head = nn.Linear(d_model, vocab_size)
@@ -415,7 +424,8 @@ class TinyGPT(nn.Module):
         self.blocks = nn.ModuleList(
             nn.ModuleDict({"n1": nn.LayerNorm(d_model), "attn": CausalSelfAttention(d_model, n_heads),
                            "n2": nn.LayerNorm(d_model),
-                           "mlp": nn.Sequential(nn.Linear(d_model, 4 * d_model), nn.GELU(), nn.Linear(4 * d_model, d_model))})
+                           "mlp": nn.Sequential(nn.Linear(d_model, 4 * d_model), nn.GELU(),
+                                                nn.Linear(4 * d_model, d_model))})
             for _ in range(n_layers))
         self.norm = nn.LayerNorm(d_model)
         self.head = nn.Linear(d_model, vocab_size)
@@ -457,8 +467,9 @@ class TinyGPT(nn.Module):
         self.vocab_size, self.d_model, self.max_len = vocab_size, d_model, max_len
         self.token = nn.Embedding(vocab_size, d_model)
         self.position = nn.Embedding(max_len, d_model)
-        self.blocks = nn.ModuleList(nn.TransformerEncoderLayer(d_model, n_heads, 4 * d_model, dropout=0.0,
-                                                               batch_first=True, norm_first=True) for _ in range(n_layers))
+        self.blocks = nn.ModuleList(
+            nn.TransformerEncoderLayer(d_model, n_heads, 4 * d_model, dropout=0.0, batch_first=True, norm_first=True)
+            for _ in range(n_layers))
         self.norm = nn.LayerNorm(d_model)
         self.head = nn.Linear(d_model, vocab_size)
 
@@ -476,7 +487,8 @@ RIGHT = {
         "both_sides_padded_then_the_end_cropped": '''
 class CausalConv1d(nn.Conv1d):
     def __init__(self, in_channels, out_channels, kernel_size, dilation=1):
-        super().__init__(in_channels, out_channels, kernel_size, dilation=dilation, padding=(kernel_size - 1) * dilation)
+        pad = (kernel_size - 1) * dilation
+        super().__init__(in_channels, out_channels, kernel_size, dilation=dilation, padding=pad)
 
     def forward(self, x):
         return super().forward(x)[:, :, : x.shape[-1]]
@@ -563,7 +575,8 @@ class CausalSelfAttention(nn.Module):
 
     def forward(self, x, cache=None):
         b, t, _ = x.shape
-        q, k, v = (m(x).view(b, t, self.n_heads, self.d_head).transpose(1, 2) for m in (self.query, self.key, self.value))
+        split = (b, t, self.n_heads, self.d_head)
+        q, k, v = (m(x).view(split).transpose(1, 2) for m in (self.query, self.key, self.value))
         if cache is not None:
             if cache:
                 k, v = torch.cat([cache["k"], k], 2), torch.cat([cache["v"], v], 2)
@@ -587,8 +600,8 @@ class TinyGPT(nn.Module):
         self.norms1 = nn.ModuleList([nn.LayerNorm(d_model) for _ in range(n_layers)])
         self.attns = nn.ModuleList([CausalSelfAttention(d_model, n_heads) for _ in range(n_layers)])
         self.norms2 = nn.ModuleList([nn.LayerNorm(d_model) for _ in range(n_layers)])
-        self.mlps = nn.ModuleList([nn.Sequential(nn.Linear(d_model, 4 * d_model), nn.GELU(), nn.Linear(4 * d_model, d_model))
-                                   for _ in range(n_layers)])
+        self.mlps = nn.ModuleList([nn.Sequential(nn.Linear(d_model, 4 * d_model), nn.GELU(),
+                                                 nn.Linear(4 * d_model, d_model)) for _ in range(n_layers)])
         self.blocks = self.attns  # one entry a block (section 6 counts the blocks)
         self.norm = nn.LayerNorm(d_model)
         self.head = nn.Linear(d_model, vocab_size)
