@@ -186,6 +186,37 @@ def class_of_20(scratch: Path) -> dict[str, float]:
             "jobs": jobs, "judge_s": judge_s, "calls": calls}
 
 
+LEADERBOARD_PREFIX = "leaderboard."
+
+
+def leaderboard_lines(metrics: dict[str, tuple[float, str]]) -> list[str]:
+    """The course's leaderboard (issue 27): one row per (data, model) that a notebook printed with
+    ``helpers.coding.leaderboard``, recorded as ``leaderboard.<data> | <model>.<column>``, in the notebooks' order."""
+    from helpers.coding import COLUMNS
+
+    rows: dict[tuple[str, str], dict[str, tuple[float, str]]] = {}
+    for name, (value, unit) in metrics.items():
+        if name.startswith(LEADERBOARD_PREFIX) and " | " in name:
+            key, column = name[len(LEADERBOARD_PREFIX):].rsplit(".", 1)
+            data, model = key.split(" | ", 1)
+            rows.setdefault((data, model), {})[column] = (value, unit)
+    if not rows:
+        return []
+    shown = [(key, header) for key, header in COLUMNS if any(key in row for row in rows.values())]
+    lines = ["", "## Leaderboard: models as compressors", "",
+             "Bits per symbol (text, sequences) or per dimension (images), as the notebooks print them with "
+             "`helpers.coding.leaderboard`: the source's entropy where it is known, the model's NLL, the real "
+             "arithmetic code length, and general-purpose compressors on the same data.", "",
+             "| data | model | n | unit | " + " | ".join(header for _, header in shown) + " |",
+             "| --- | --- | ---: | --- | " + " | ".join("---:" for _ in shown) + " |"]
+    for (data, model), row in rows.items():
+        unit = next((u for column, (_, u) in row.items() if column != "n"), "")
+        n = f"{row['n'][0]:.0f}" if "n" in row else ""
+        cells = [f"{row[key][0]:.4f}" if key in row else "–" for key, _ in shown]
+        lines.append(f"| {data} | {model} | {n} | {unit} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def read_metrics(path: Path) -> dict[str, tuple[float, str]]:
     found: dict[str, tuple[float, str]] = {}
     if path.is_file():
@@ -261,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
             if floor and f"gap.{model}.{dataset}" not in metrics and floor[1] == unit and floor[0] > 0:
                 metrics[f"gap.{model}.{dataset}"] = (100.0 * (value - floor[0]) / floor[0], "%")
     for name, (value, unit) in sorted(metrics.items()):
-        emit(name, value, unit)
+        emit(name.replace(" ", "_"), value, unit)  # a leaderboard's names hold spaces: one word for scripts
     plot_exec(exec_times)
     if plot_sampling(metrics):
         LINES.append("(plot: bench/sampling.png)")
@@ -366,9 +397,11 @@ def write_report(machine, exec_times, slowest, total, overhead, class_result, me
                   f"took {r['judge_s']:.2f} s per hand-in ({r['calls']:.0f} calls into the kernel), "
                   f"{100 * r['judge_s'] * CLASS_SIZE / r['jobs'] / r['sandboxed']:.1f} % of the sandboxed run's wall "
                   "time spread over its jobs; the sandbox overhead above is the sandbox's alone."]
+    lines += leaderboard_lines(metrics)
     lines += ["", "## Model quality and sampling (as the notebooks report them)", "",
               "| figure | value | unit |", "| --- | ---: | --- |"]
-    lines += [f"| {name} | {value:.4g} | {unit} |" for name, (value, unit) in sorted(metrics.items())]
+    lines += [f"| {name} | {value:.4g} | {unit} |" for name, (value, unit) in sorted(metrics.items())
+              if not name.startswith(LEADERBOARD_PREFIX)]
     if not metrics:
         lines.append("| (no notebook reported a figure) | | |")
     gap = metrics.get("gap.pixelcnn.patterns")

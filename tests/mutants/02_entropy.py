@@ -587,3 +587,525 @@ def huffman_code_lengths(p):
         heapq.heappush(heap, (wa + wb, {"symbols": merged}))
     return lengths
 '''
+
+# Issue 27: the arithmetic coder. The reference is Witten, Neal and Cleary's bit-by-bit integer coder (Python ints);
+# a WRONG or RIGHT encoder runs with the reference decoder and the other way round, so that the RIGHT ones written as
+# another design (rANS, exact big-integer arithmetic) replace the decoder's cell and define the matching encoder there
+# too, as a student who wrote that design hands in both cells.
+
+_WNC_ENCODE_HEAD = '''
+def arithmetic_encode(symbols, probs):
+    symbols = [int(s) for s in np.asarray(symbols, dtype=np.int64).ravel()]
+    if not symbols:
+        return ""
+    freqs = coding.quantize(probs)
+    if freqs.ndim != 2 or freqs.shape[0] != len(symbols):
+        raise ValueError("one row per symbol")
+    if min(symbols) < 0 or max(symbols) >= freqs.shape[1]:
+        raise ValueError("symbol out of range")
+    cum = np.zeros((len(symbols), freqs.shape[1] + 1), dtype=np.int64)
+    cum[:, 1:] = np.cumsum(freqs, axis=1)
+    T = 1 << coding.PRECISION
+    FULL, HALF, QUARTER = 1 << 32, 1 << 31, 1 << 30
+    low, high, pending, out = 0, FULL - 1, 0, []
+'''
+
+WRONG["arithmetic_encode"] = {
+    "pending_bits_never_written": _WNC_ENCODE_HEAD + '''
+    for i, s in enumerate(symbols):
+        start, end = int(cum[i, s]), int(cum[i, s + 1])
+        if start == end:
+            raise ValueError("probability 0")
+        width = high - low + 1
+        high = low + width * end // T - 1
+        low = low + width * start // T
+        while True:
+            if high < HALF:
+                out.append("0")
+            elif low >= HALF:
+                out.append("1")
+                low, high = low - HALF, high - HALF
+            elif low >= QUARTER and high < 3 * QUARTER:
+                low, high = low - QUARTER, high - QUARTER  # scaled, but the pending bit is forgotten
+            else:
+                break
+            low, high = 2 * low, 2 * high + 1
+    out.append("0" if low < QUARTER else "1")
+    out.append("1" if low < QUARTER else "0")
+    return "".join(out)
+''',
+    "uniform_frequencies_ignore_probs": _WNC_ENCODE_HEAD + '''
+    k = freqs.shape[1]
+    for s in symbols:
+        width = high - low + 1
+        high = low + width * (s + 1) // k - 1
+        low = low + width * s // k
+        while True:
+            if high < HALF:
+                out.append("0" + "1" * pending)
+                pending = 0
+            elif low >= HALF:
+                out.append("1" + "0" * pending)
+                pending = 0
+                low, high = low - HALF, high - HALF
+            elif low >= QUARTER and high < 3 * QUARTER:
+                pending += 1
+                low, high = low - QUARTER, high - QUARTER
+            else:
+                break
+            low, high = 2 * low, 2 * high + 1
+    pending += 1
+    out.append(("0" + "1" * pending) if low < QUARTER else ("1" + "0" * pending))
+    return "".join(out)
+''',
+    "rounded_frequencies_zero_for_rare_symbols": '''
+def arithmetic_encode(symbols, probs):
+    symbols = [int(s) for s in symbols]
+    if not symbols:
+        return ""
+    p = np.asarray(probs, dtype=float)
+    T = 1 << coding.PRECISION
+    freqs = np.round(p / p.sum(axis=1, keepdims=True) * T).astype(np.int64)  # no floor of 1
+    freqs[np.arange(len(freqs)), freqs.argmax(axis=1)] += T - freqs.sum(axis=1)
+    FULL, HALF, QUARTER = 1 << 32, 1 << 31, 1 << 30
+    low, high, pending, out = 0, FULL - 1, 0, []
+    for i, s in enumerate(symbols):
+        if freqs[i, s] == 0:
+            raise ValueError(f"symbol {s} at position {i} has probability 0")
+        start = int(freqs[i, :s].sum())
+        end = start + int(freqs[i, s])
+        width = high - low + 1
+        high = low + width * end // T - 1
+        low = low + width * start // T
+        while True:
+            if high < HALF:
+                out.append("0" + "1" * pending)
+                pending = 0
+            elif low >= HALF:
+                out.append("1" + "0" * pending)
+                pending = 0
+                low, high = low - HALF, high - HALF
+            elif low >= QUARTER and high < 3 * QUARTER:
+                pending += 1
+                low, high = low - QUARTER, high - QUARTER
+            else:
+                break
+            low, high = 2 * low, 2 * high + 1
+    pending += 1
+    out.append(("0" + "1" * pending) if low < QUARTER else ("1" + "0" * pending))
+    return "".join(out)
+''',
+    "cumulative_counts_one_symbol_early": _WNC_ENCODE_HEAD + '''
+    for i, s in enumerate(symbols):
+        start, end = int(cum[i, s - 1]), int(cum[i, s])  # indexed as if cum had no leading 0: one symbol early
+        if end <= start:
+            raise ValueError("probability 0")
+        width = high - low + 1
+        high = low + width * end // T - 1
+        low = low + width * start // T
+        while True:
+            if high < HALF:
+                out.append("0" + "1" * pending)
+                pending = 0
+            elif low >= HALF:
+                out.append("1" + "0" * pending)
+                pending = 0
+                low, high = low - HALF, high - HALF
+            elif low >= QUARTER and high < 3 * QUARTER:
+                pending += 1
+                low, high = low - QUARTER, high - QUARTER
+            else:
+                break
+            low, high = 2 * low, 2 * high + 1
+    pending += 1
+    out.append(("0" + "1" * pending) if low < QUARTER else ("1" + "0" * pending))
+    return "".join(out)
+''',
+    "no_final_bits": _WNC_ENCODE_HEAD + '''
+    for i, s in enumerate(symbols):
+        start, end = int(cum[i, s]), int(cum[i, s + 1])
+        if start == end:
+            raise ValueError("probability 0")
+        width = high - low + 1
+        high = low + width * end // T - 1
+        low = low + width * start // T
+        while True:
+            if high < HALF:
+                out.append("0" + "1" * pending)
+                pending = 0
+            elif low >= HALF:
+                out.append("1" + "0" * pending)
+                pending = 0
+                low, high = low - HALF, high - HALF
+            elif low >= QUARTER and high < 3 * QUARTER:
+                pending += 1
+                low, high = low - QUARTER, high - QUARTER
+            else:
+                break
+            low, high = 2 * low, 2 * high + 1
+    return "".join(out)  # the interval's last bits are never written
+''',
+    "zero_probability_not_refused": _WNC_ENCODE_HEAD.replace(  # every symbol gets a frequency >= 1, p = 0 too
+        "freqs = coding.quantize(probs)", "freqs = coding.quantize(np.asarray(probs, dtype=float) + 1e-12)") + '''
+    for i, s in enumerate(symbols):
+        start, end = int(cum[i, s]), int(cum[i, s + 1])
+        width = high - low + 1
+        high = low + width * end // T - 1
+        low = low + width * start // T
+        while True:
+            if high < HALF:
+                out.append("0" + "1" * pending)
+                pending = 0
+            elif low >= HALF:
+                out.append("1" + "0" * pending)
+                pending = 0
+                low, high = low - HALF, high - HALF
+            elif low >= QUARTER and high < 3 * QUARTER:
+                pending += 1
+                low, high = low - QUARTER, high - QUARTER
+            else:
+                break
+            low, high = 2 * low, 2 * high + 1
+    pending += 1
+    out.append(("0" + "1" * pending) if low < QUARTER else ("1" + "0" * pending))
+    return "".join(out)
+''',
+}
+
+_WNC_DECODE_HEAD = '''
+def arithmetic_decode(bits, next_distribution, n_symbols):
+    T = 1 << coding.PRECISION
+    FULL, HALF, QUARTER = 1 << 32, 1 << 31, 1 << 30
+    padded = bits + "0" * 32
+    value, pos = int(padded[:32], 2), 32
+    low, high = 0, FULL - 1
+    decoded = []
+'''
+
+_WNC_DECODE_SCALE = '''
+        while True:
+            if high < HALF:
+                pass
+            elif low >= HALF:
+                value, low, high = value - HALF, low - HALF, high - HALF
+            elif low >= QUARTER and high < 3 * QUARTER:
+                value, low, high = value - QUARTER, low - QUARTER, high - QUARTER
+            else:
+                break
+            low, high = 2 * low, 2 * high + 1
+            value = 2 * value + (int(padded[pos]) if pos < len(padded) else 0)
+            pos += 1
+'''
+
+WRONG["arithmetic_decode"] = {
+    "decodes_until_the_bits_run_out": '''
+def arithmetic_decode(bits, next_distribution, n_symbols):
+    T = 1 << coding.PRECISION
+    FULL, HALF, QUARTER = 1 << 32, 1 << 31, 1 << 30
+    padded = bits + "0" * 32
+    value, pos = int(padded[:32], 2), 32
+    low, high = 0, FULL - 1
+    decoded = []
+    while pos < len(bits) + 32 and len(decoded) < 10 * len(bits) + 10:  # n_symbols unused
+        try:
+            cum = np.concatenate([[0], np.cumsum(coding.quantize(next_distribution(list(decoded))))])
+        except IndexError:
+            break
+        width = high - low + 1
+        target = ((value - low + 1) * T - 1) // width
+        s = int(np.searchsorted(cum, target, side="right")) - 1
+        high = low + width * int(cum[s + 1]) // T - 1
+        low = low + width * int(cum[s]) // T
+''' + _WNC_DECODE_SCALE + '''
+        decoded.append(s)
+    return decoded
+''',
+    "symbol_index_off_by_one": _WNC_DECODE_HEAD + '''
+    for _ in range(n_symbols):
+        cum = np.concatenate([[0], np.cumsum(coding.quantize(next_distribution(list(decoded))))])
+        width = high - low + 1
+        target = ((value - low + 1) * T - 1) // width
+        s = min(int(np.searchsorted(cum, target, side="right")), len(cum) - 2)  # the -1 is missing
+        high = low + width * int(cum[s + 1]) // T - 1
+        low = low + width * int(cum[s]) // T
+''' + _WNC_DECODE_SCALE + '''
+        decoded.append(s)
+    return decoded
+''',
+    "no_underflow_scaling": _WNC_DECODE_HEAD + '''
+    for _ in range(n_symbols):
+        cum = np.concatenate([[0], np.cumsum(coding.quantize(next_distribution(list(decoded))))])
+        width = high - low + 1
+        target = min(((value - low + 1) * T - 1) // width, T - 1)
+        s = int(np.searchsorted(cum, target, side="right")) - 1
+        high = low + width * int(cum[s + 1]) // T - 1
+        low = low + width * int(cum[s]) // T
+        while high - low >= 0:
+            if high < HALF:
+                pass
+            elif low >= HALF:
+                value, low, high = value - HALF, low - HALF, high - HALF
+            else:
+                break  # the middle half (underflow) is not handled
+            low, high = 2 * low, 2 * high + 1
+            value = 2 * value + (int(padded[pos]) if pos < len(padded) else 0)
+            pos += 1
+        decoded.append(s)
+    return decoded
+''',
+    "own_rounding_not_coding_quantize": _WNC_DECODE_HEAD + '''
+    for _ in range(n_symbols):
+        p = np.asarray(next_distribution(list(decoded)), dtype=float)
+        f = np.maximum(np.round(p / p.sum() * T), 1).astype(np.int64)
+        f[np.argmax(f)] += T - f.sum()
+        cum = np.concatenate([[0], np.cumsum(f)])
+        width = high - low + 1
+        target = ((value - low + 1) * T - 1) // width
+        s = int(np.searchsorted(cum, target, side="right")) - 1
+        high = low + width * int(cum[s + 1]) // T - 1
+        low = low + width * int(cum[s]) // T
+''' + _WNC_DECODE_SCALE + '''
+        decoded.append(s)
+    return decoded
+''',
+    "prefix_includes_the_symbol": _WNC_DECODE_HEAD + '''
+    for i in range(n_symbols):
+        dist = next_distribution(decoded[:i + 1] if i == 0 else decoded + [decoded[-1]])
+        cum = np.concatenate([[0], np.cumsum(coding.quantize(dist))])
+        width = high - low + 1
+        target = ((value - low + 1) * T - 1) // width
+        s = int(np.searchsorted(cum, target, side="right")) - 1
+        high = low + width * int(cum[s + 1]) // T - 1
+        low = low + width * int(cum[s]) // T
+''' + _WNC_DECODE_SCALE + '''
+        decoded.append(s)
+    return decoded
+''',
+    "no_zero_padding_past_the_end": _WNC_DECODE_HEAD.replace('padded = bits + "0" * 32', 'padded = bits').replace(
+        'int(padded[:32], 2)', 'int(padded[:32], 2) << max(0, 32 - len(padded))') + '''
+    for _ in range(n_symbols):
+        cum = np.concatenate([[0], np.cumsum(coding.quantize(next_distribution(list(decoded))))])
+        width = high - low + 1
+        target = ((value - low + 1) * T - 1) // width
+        s = int(np.searchsorted(cum, target, side="right")) - 1
+        high = low + width * int(cum[s + 1]) // T - 1
+        low = low + width * int(cum[s]) // T
+        while True:
+            if high < HALF:
+                pass
+            elif low >= HALF:
+                value, low, high = value - HALF, low - HALF, high - HALF
+            elif low >= QUARTER and high < 3 * QUARTER:
+                value, low, high = value - QUARTER, low - QUARTER, high - QUARTER
+            else:
+                break
+            low, high = 2 * low, 2 * high + 1
+            value = 2 * value + int(padded[pos])  # IndexError once the code is read to its end
+            pos += 1
+        decoded.append(s)
+    return decoded
+''',
+}
+
+RIGHT["arithmetic_encode"] = {
+    "fixed_width_masks_and_bit_ints": '''
+MASK32 = (1 << 32) - 1
+
+
+def arithmetic_encode(symbols, probs):
+    symbols = np.asarray(symbols, dtype=np.int64).reshape(-1)
+    n = symbols.shape[0]
+    if n == 0:
+        return ""
+    freqs = coding.quantize(np.asarray(probs))
+    if freqs.ndim != 2 or len(freqs) != n:
+        raise ValueError("need one probability row per symbol")
+    if symbols.min() < 0 or symbols.max() >= freqs.shape[1]:
+        raise ValueError("symbol outside the alphabet")
+    bits, follow = [], 0
+    low, high = 0x00000000, 0xFFFFFFFF
+    for row, s in zip(freqs, symbols.tolist()):
+        f = int(row[s])
+        if f == 0:
+            raise ValueError("zero probability")
+        c = int(row[:s].sum())
+        rng_ = (high - low + 1) & ((1 << 33) - 1)
+        high = (low + ((rng_ * (c + f)) >> coding.PRECISION) - 1) & MASK32
+        low = (low + ((rng_ * c) >> coding.PRECISION)) & MASK32
+        while True:
+            top_low, top_high = low >> 31, high >> 31
+            if top_low == top_high:
+                bits.append(top_low)
+                bits.extend([1 - top_low] * follow)
+                follow = 0
+            elif (low >> 30) & 1 and not (high >> 30) & 1:
+                follow += 1
+                low &= 0x3FFFFFFF
+                high |= 0x40000000
+            else:
+                break
+            low = (low << 1) & MASK32
+            high = ((high << 1) | 1) & MASK32
+    follow += 1
+    first = (low >> 30) & 1
+    bits.append(first)
+    bits.extend([1 - first] * follow)
+    return "".join(map(str, bits))
+''',
+    "rows_quantised_one_by_one_python_lists": '''
+def arithmetic_encode(symbols, probs):
+    symbols = [int(s) for s in symbols]
+    rows = [coding.quantize(row) for row in np.asarray(probs, dtype=float)] if len(symbols) else []
+    if len(rows) != len(symbols):
+        raise ValueError("one row per symbol")
+    total = 2 ** coding.PRECISION
+    half, quarter = 2 ** 31, 2 ** 30
+    low, high, waiting, code = 0, 2 ** 32 - 1, 0, ""
+    for row, s in zip(rows, symbols):
+        if not 0 <= s < len(row) or row[s] == 0:
+            raise ValueError(f"cannot code symbol {s}")
+        before = sum(int(v) for v in row[:s])
+        span = high - low + 1
+        low, high = low + span * before // total, low + span * (before + int(row[s])) // total - 1
+        while high < half or low >= half or (quarter <= low and high < half + quarter):
+            if high < half:
+                code += "0" + "1" * waiting
+                waiting = 0
+            elif low >= half:
+                code += "1" + "0" * waiting
+                waiting = 0
+                low -= half
+                high -= half
+            else:
+                waiting += 1
+                low -= quarter
+                high -= quarter
+            low, high = 2 * low, 2 * high + 1
+    if not symbols:
+        return code
+    waiting += 1
+    return code + ("0" + "1" * waiting if low < quarter else "1" + "0" * waiting)
+''',
+}
+
+RIGHT["arithmetic_decode"] = {
+    "fixed_width_masks_bit_iterator": '''
+import itertools
+
+
+def arithmetic_decode(bits, next_distribution, n_symbols):
+    mask = 0xFFFFFFFF
+    stream = itertools.chain((int(b) for b in bits), itertools.repeat(0))
+    value = 0
+    for _ in range(32):
+        value = (value << 1) | next(stream)
+    low, high, out = 0, mask, []
+    for _ in range(n_symbols):
+        freq = coding.quantize(next_distribution(out[:]))
+        cum = np.zeros(len(freq) + 1, dtype=np.int64)
+        cum[1:] = np.cumsum(freq)
+        span = high - low + 1
+        target = (((value - low + 1) << coding.PRECISION) - 1) // span
+        s = int(np.flatnonzero(cum <= target)[-1])
+        high = (low + ((span * int(cum[s + 1])) >> coding.PRECISION) - 1) & mask
+        low = (low + ((span * int(cum[s])) >> coding.PRECISION)) & mask
+        while True:
+            if (low >> 31) == (high >> 31):
+                pass
+            elif (low >> 30) & 1 and not (high >> 30) & 1:
+                low &= 0x3FFFFFFF
+                high |= 0x40000000
+                value ^= 0x40000000
+            else:
+                break
+            low = (low << 1) & mask
+            high = ((high << 1) | 1) & mask
+            value = ((value << 1) & mask) | next(stream)
+        out.append(s)
+    return out
+''',
+    # A student who wrote rANS hands in both cells; here the decoder's cell defines the matching encoder too.
+    "rans_pair_another_design": '''
+def arithmetic_encode(symbols, probs):
+    """rANS with a state in [2^16, 2^17), renormalised bit by bit; encodes backwards, decodes forwards."""
+    symbols = [int(s) for s in symbols]
+    T = 1 << coding.PRECISION
+    if not symbols:
+        return "0" * coding.PRECISION
+    freqs = coding.quantize(probs)
+    if freqs.ndim != 2 or len(freqs) != len(symbols):
+        raise ValueError("one row per symbol")
+    if min(symbols) < 0 or max(symbols) >= freqs.shape[1]:
+        raise ValueError("symbol outside the alphabet")
+    cums = np.cumsum(freqs, axis=1) - freqs
+    x, emitted = T, []
+    for i in range(len(symbols) - 1, -1, -1):
+        s = symbols[i]
+        f, c = int(freqs[i, s]), int(cums[i, s])
+        if f == 0:
+            raise ValueError("zero probability")
+        while x >= 2 * f:
+            emitted.append(str(x & 1))
+            x >>= 1
+        x = (x // f) * T + x % f + c
+    return format(x - T, f"0{coding.PRECISION}b") + "".join(reversed(emitted))
+
+
+def arithmetic_decode(bits, next_distribution, n_symbols):
+    T = 1 << coding.PRECISION
+    padded = bits + "0" * (coding.PRECISION + 1)
+    x, pos, out = T + int(padded[:coding.PRECISION], 2), coding.PRECISION, []
+    for _ in range(n_symbols):
+        freq = coding.quantize(next_distribution(list(out)))
+        cum = np.concatenate([[0], np.cumsum(freq)])
+        slot = x % T
+        s = int(np.searchsorted(cum, slot, side="right")) - 1
+        x = int(freq[s]) * (x // T) + slot - int(cum[s])
+        while x < T:
+            x = 2 * x + (int(padded[pos]) if pos < len(padded) else 0)
+            pos += 1
+        out.append(s)
+    return out
+''',
+    "exact_big_integers_pair": '''
+def arithmetic_encode(symbols, probs):
+    """Exact arithmetic coding with Python's unbounded integers: the interval [low, low + width) / T^n."""
+    symbols = [int(s) for s in symbols]
+    if not symbols:
+        return ""
+    freqs = coding.quantize(probs)
+    if freqs.ndim != 2 or len(freqs) != len(symbols):
+        raise ValueError("one row per symbol")
+    if min(symbols) < 0 or max(symbols) >= freqs.shape[1]:
+        raise ValueError("symbol outside the alphabet")
+    cums = np.cumsum(freqs, axis=1) - freqs
+    low, width = 0, 1
+    for i, s in enumerate(symbols):
+        if freqs[i, s] == 0:
+            raise ValueError("zero probability")
+        low = (low << coding.PRECISION) + width * int(cums[i, s])
+        width *= int(freqs[i, s])
+    scale = coding.PRECISION * len(symbols)  # the interval is [low, low + width) / 2^scale
+    k = max(0, scale - width.bit_length())
+    while True:  # the shortest k-bit fraction b / 2^k inside the interval
+        b = -((-low << k) >> scale)  # ceil(low 2^k / 2^scale)
+        if (b << scale) < ((low + width) << k):
+            return format(b, f"0{k}b") if k else ""
+        k += 1
+
+
+def arithmetic_decode(bits, next_distribution, n_symbols):
+    v, k = (int(bits, 2) if bits else 0), len(bits)
+    low, width, out = 0, 1, []
+    for i in range(n_symbols):
+        freq = coding.quantize(next_distribution(list(out)))
+        cum = np.concatenate([[0], np.cumsum(freq)])
+        scale = coding.PRECISION * (i + 1)
+        target = ((v << scale) - ((low << coding.PRECISION) << k)) // (width << k)
+        s = int(np.searchsorted(cum, target, side="right")) - 1
+        low = (low << coding.PRECISION) + width * int(cum[s])
+        width *= int(freq[s])
+        out.append(s)
+    return out
+''',
+}
