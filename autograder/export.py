@@ -403,8 +403,9 @@ def export(lms: str, roster_path: Path, *, assignment: str | None = None, points
     if waiting and not force:
         lines = "\n".join(f"  {a}  {s}: {', '.join(c)}" for (a, s), c in sorted(waiting.items()))
         raise ExportRefused(
-            f"make export: {len(waiting)} hand-in(s) have written answers nobody has graded yet; their points would go"
-            f" into {lms} as 0 (and {lms} overwrites the grades it has):\n{lines}\nGrade them in the formgrader"
+            f"make export: {len(waiting)} hand-in(s) have answers nobody has graded yet (written answers: the"
+            f" formgrader); their points would go into {lms} as 0 (and {lms} overwrites the grades it has):\n{lines}\n"
+            "Grade them in the formgrader"
             " (`make lab`, Nbgrader -> Formgrader), then `make export` again; or export anyway: FORCE=1"
             " (--force).")
     written, problems = write_imports(exports, lms, out)

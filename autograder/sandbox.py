@@ -137,9 +137,9 @@ def sandbox_problem() -> str | None:
 def course_import_problem(why: str) -> str:
     """Why the sandbox's Python cannot import the course (``why``: its last error line), with the fix: most often this
     environment's install of the course points at another copy of it, which the sandbox does not show."""
-    from autograder.core import ROOT
+    import helpers
 
-    here = Path(ROOT).resolve()
+    here = Path(helpers.__file__).resolve().parent.parent  # the copy whose helpers the sandbox shows
     try:  # where this environment imports the course from, away from this folder (not its current directory)
         done = subprocess.run([sys.executable, "-I", "-c", "import helpers; print(helpers.__file__)"], cwd="/",
                               capture_output=True, text=True, timeout=60, check=False)
