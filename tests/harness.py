@@ -98,8 +98,60 @@ def _grading_environment(folder: Path):
 JUDGE_KEY = "__course_judge__"
 
 
+class _Generators:
+    """The global random generators (Python's, NumPy's, torch's) of the kernel and of the judge, in a process that
+    plays both: grading runs them in two processes, so a test that seeds torch in the judge does not seed the kernel,
+    and the harness must not let it either. Outside a test cell the process's generators are the kernel's."""
+
+    def __init__(self) -> None:
+        self.judge = self.read()  # the judge's, as its setup cells left them
+        self.kernel = self.judge
+
+    @staticmethod
+    def read() -> tuple:
+        import random
+
+        import numpy as np
+        import torch
+
+        return random.getstate(), np.random.get_state(), torch.get_rng_state()
+
+    @staticmethod
+    def write(state: tuple) -> None:
+        import random
+
+        import numpy as np
+        import torch
+
+        random.setstate(state[0])
+        np.random.set_state(state[1])
+        torch.set_rng_state(state[2])
+
+    @contextlib.contextmanager
+    def judging(self):  # noqa: ANN201 - a context manager
+        """A test cell: the judge's generators while it runs, the kernel's again after it."""
+        self.kernel = self.read()
+        self.write(self.judge)
+        try:
+            yield
+        finally:
+            self.judge = self.read()
+            self.write(self.kernel)
+
+    def in_kernel(self, function, *args):  # noqa: ANN001, ANN201
+        """``function(*args)`` with the kernel's generators (a call of the judge into the kernel)."""
+        judge = self.read()
+        self.write(self.kernel)
+        try:
+            return function(*args)
+        finally:
+            self.kernel = self.read()
+            self.write(judge)
+
+
 def _judge_for(assignment: str, namespace: dict):
-    """The judge of a run: the test cells run in it, against ``namespace`` through the same codec as in grading."""
+    """The judge of a run: the test cells run in it, against ``namespace`` through the same codec as in grading, each
+    side with its own global random generators."""
     from autograder import in_kernel
     from autograder.judge import Judge, prelude
 
@@ -107,7 +159,13 @@ def _judge_for(assignment: str, namespace: dict):
     if judge is None:
         in_kernel.bind(namespace)
         nb = source_notebook(assignment)
-        judge = Judge(in_kernel.serve, set(solution_ids(nb)), prelude=prelude(nb), redacting=False)
+        kernel_state = _Generators.read()
+        generators: list[_Generators] = []
+        judge = Judge(lambda request: generators[0].in_kernel(in_kernel.serve, request), set(solution_ids(nb)),
+                      prelude=prelude(nb), redacting=False)
+        generators.append(_Generators())  # the judge's own, seeded by its setup cells above
+        _Generators.write(kernel_state)
+        judge.generators = generators[0]
         namespace[JUDGE_KEY] = judge
     return judge
 
@@ -125,7 +183,8 @@ def _run_cells(assignment: str, cells: list, first: int, namespace: dict, outcom
         grade_id = meta.get("grade_id", f"cell{index}")
         source = replacements.get(grade_id, cell.source)
         if is_test(cell):
-            verdict = judge.run_cell(source, grade_id, float(meta.get("points", 0)))
+            with judge.generators.judging():
+                verdict = judge.run_cell(source, grade_id, float(meta.get("points", 0)))
             outcome.max_points[grade_id] = verdict.max_points
             outcome.points[grade_id] = verdict.points
             if verdict.failed:
