@@ -212,8 +212,8 @@ def build_hand_ins(course: Path, port: int = 0, marker: str = "") -> dict:
             if student == "attack-stubs":
                 for cell in base.cells:
                     if nbgrader_meta(cell).get("solution") and cell.cell_type == "code":
-                        names = [n for n in defined_names(cell.source) if not n.startswith("_")]
-                        cell.source = "".join(liar(n) for n in names) if names else cell.source
+                        defined = [n for n in defined_names(cell.source) if not n.startswith("_")]
+                        cell.source = "".join(liar(n) for n in defined) if defined else cell.source
             for source in reversed(judge_attacks()):
                 base.cells.insert(at, code_cell(source))
             base.cells.insert(at, nbformat.v4.new_markdown_cell(JUDGE_ATTACK_MARKDOWN))
