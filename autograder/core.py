@@ -236,12 +236,13 @@ def generate_assignment(names: list[str], to: Path | str | None = None) -> None:
 
 
 def copy_course(target: Path) -> Path:
-    """A copy of what grading reads (``solutions/``, ``notebooks/``, ``pyproject.toml``, README.md) in ``target``.
+    """A copy of what grading reads (``solutions/``, ``notebooks/``, ``pyproject.toml``, README.md, the root's
+    ``nbgrader_config.py``) in ``target``.
 
     Point the tools at it with ``COURSE_ROOT=target``; its grading state goes to ``target/grading``.
     """
     shutil.copytree(ROOT / "solutions", target / "solutions")
     shutil.copytree(ROOT / "notebooks", target / "notebooks")
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "nbgrader_config.py"):  # the last: the formgrader finds the config
         shutil.copy2(ROOT / name, target / name)
     return target
