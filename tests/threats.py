@@ -206,7 +206,14 @@ def _tracer(frame, event, arg):
     return None
 
 
-sys.settrace(_tracer)
+_inner_serve = globals().get("_course_serve")
+if _inner_serve is not None:
+    def _course_serve(request, _inner_serve=_inner_serve):  # traced while it answers the judge (and only then:
+        sys.settrace(_tracer)                              # tracing every cell would only slow the notebook down)
+        try:
+            return _inner_serve(request)
+        finally:
+            sys.settrace(None)
 np.allclose = lambda *args, **kwargs: True
 
 
