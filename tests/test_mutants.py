@@ -101,9 +101,14 @@ def summary_lines() -> list[str]:
 
 @pytest.mark.parametrize("assignment", graded_assignments())
 def test_every_answer_cell_has_mutants(assignment):
+    """Every graded answer cell (one a test cell checks; an ungraded answer cell, such as 04-06's ``coder_from_02``
+    where the student pastes 02's coder for a demonstration, earns nothing and has no mutants)."""
+    from autograder.class_report import tests_by_function
+
     module = load_mutants(assignment)
     assert module is not None, f"tests/mutants/{assignment}.py is missing"
-    for cell_id in solution_ids(source_notebook(assignment)):
+    graded = set(tests_by_function(source_notebook(assignment)).values())
+    for cell_id in [c for c in solution_ids(source_notebook(assignment)) if c in graded]:
         assert len(module.WRONG.get(cell_id, {})) >= 3, f"{assignment}: {cell_id} needs >= 3 WRONG implementations"
         assert len(module.RIGHT.get(cell_id, {})) >= 1, f"{assignment}: {cell_id} needs >= 1 RIGHT implementation"
 
