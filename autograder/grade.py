@@ -65,6 +65,7 @@ from autograder.executor import JobFailure, make_executor, run_jobs
 from autograder.jobs import GradingJob, JobResult, grade_job, merge_result
 from autograder.judge import prelude as judge_prelude
 from autograder.repair import repair
+from autograder.safeguards import course_markdown
 from autograder.sandbox import sandbox_problem
 from autograder.screen import screen_notebook
 
@@ -186,12 +187,13 @@ def make_jobs(ready: list[HandIn], groups: int, templates: dict[str, bytes], *,
             if not group:
                 continue
             folders = {h.student: STAGED / h.student / assignment for h in group}
+            source = nbformat.read(source_path(assignment), as_version=4)
             jobs.append((GradingJob(
                 assignment, templates[assignment],
                 {s: (f / f"{assignment}.ipynb").read_text() for s, f in folders.items()},
                 {s: (f / "timestamp.txt").read_text() for s, f in folders.items() if (f / "timestamp.txt").is_file()},
                 cell_limit=CELL_LIMIT, threads=threads, sandbox=sandbox,
-                prelude=judge_prelude(nbformat.read(source_path(assignment), as_version=4)),
+                prelude=judge_prelude(source), course_markdown=course_markdown(source),
             ), group))
     return jobs
 

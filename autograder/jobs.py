@@ -12,6 +12,7 @@ No kernel ever sees the course's gradebook, and only the instructor-side process
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -50,6 +51,7 @@ class GradingJob:
     threads: int = 1  # OMP/MKL threads of each kernel
     sandbox: bool = True  # run each kernel under bubblewrap (see autograder.sandbox)
     prelude: str = ""  # the notebook's setup cells, which the judge runs first (autograder.judge.prelude)
+    course_markdown: list[str] = field(default_factory=list)  # the course's own Markdown cells (left unsanitised)
 
 
 @dataclass
@@ -148,6 +150,7 @@ def grade_job(job: GradingJob) -> list[JobResult]:
         (state / "gradebook.db").write_bytes(job.gradebook)
         (state / "judge").mkdir()
         (state / "judge" / f"{a}.py").write_text(job.prelude)
+        (state / "judge" / f"{a}.markdown.json").write_text(json.dumps(job.course_markdown))
         for student, text in job.hand_ins.items():
             folder = state / "staged" / student / a
             folder.mkdir(parents=True)
@@ -171,7 +174,7 @@ def grade_job(job: GradingJob) -> list[JobResult]:
             for student in missing:
                 alone = GradingJob(a, job.gradebook, {student: job.hand_ins[student]},
                                    {k: v for k, v in job.timestamps.items() if k == student},
-                                   job.cell_limit, job.threads, job.sandbox, job.prelude)
+                                   job.cell_limit, job.threads, job.sandbox, job.prelude, job.course_markdown)
                 results[student] = grade_job(alone)[0]
         elif missing:
             results[missing[0]].status, results[missing[0]].detail = "failed", _errors_in(log)

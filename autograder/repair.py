@@ -116,7 +116,8 @@ def match_cells(hand_in: NotebookNode, released: NotebookNode) -> dict[int, int]
             hits = [s for s, c in enumerate(cells) if s not in used and c.cell_type == "code"
                     and _norm(c.source) == _norm(r_cell.source)]
             take(r_index, hits[0] if hits else None)
-    # 3. by position: written answers follow their question; edited tests resemble the released ones.
+    # 3. by position: written answers and answer cells whose stub defines nothing follow the cell before them;
+    #    edited tests resemble the released ones.
     #    The anchor is the hand-in cell matched to the released cell just before, or one equal to it.
     for r_index, r_cell in graded:
         if r_index in matches or r_index == 0:
@@ -127,7 +128,8 @@ def match_cells(hand_in: NotebookNode, released: NotebookNode) -> dict[int, int]
         for anchor in anchors:
             follower = anchor + 1
             if follower < len(cells) and follower not in used and cells[follower].cell_type == r_cell.cell_type:
-                if r_cell.cell_type == "markdown" or _similar(cells[follower].source, r_cell.source):
+                stub = is_answer(r_cell) and not defined_names(r_cell.source)  # e.g. "paste your coder here"
+                if r_cell.cell_type == "markdown" or stub or _similar(cells[follower].source, r_cell.source):
                     take(r_index, follower)
                     break
     return matches

@@ -16,19 +16,21 @@ Configured in ``nbgrader_config.py``:
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import time
 from pathlib import Path
 from typing import Any
 
+import nbformat
 from nbclient.exceptions import DeadKernelError
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor, SaveAutoGrades
 from traitlets import Integer
 
-from autograder.core import is_test
+from autograder.core import STATE, is_test, nbgrader_meta, source_path
 from autograder.in_kernel import EXIT_MARK, SYS_EXIT_MARK, TIMEOUT_MARK  # noqa: F401 - the kernel's marks
 
 GUARD_MARK = "# Inserted by the course's autograder"
@@ -80,16 +82,30 @@ def sanitized(output: NotebookNode) -> NotebookNode | None:
     return None
 
 
+def course_markdown(nb: NotebookNode) -> list[str]:
+    """The course's own Markdown cells of a source notebook (not the written answers): a hand-in's Markdown cell that
+    equals one of them is the course's text and is left as it is; any other is sanitised
+    (:func:`sanitized_markdown`)."""
+    return [c.source for c in nb.cells if c.cell_type == "markdown" and not nbgrader_meta(c).get("solution")]
+
+
 def sanitized_markdown(source: str) -> str:
     """A Markdown cell's source with its HTML made harmless: nbgrader's feedback and formgrader templates render
     Markdown without nbconvert's sanitiser, so tags outside bleach's allowlist (``script``, ``iframe``, ``img`` with
-    its event handlers) and every ``on*`` attribute are escaped here, with nbconvert's ``clean_html``; Markdown
-    without a tag is left as it is."""
+    its event handlers) and every ``on*`` attribute are escaped here, with nbconvert's ``clean_html``, and link
+    schemes that run code (``javascript:``, ``vbscript:``, ``data:text/html``) are broken; other Markdown is left as
+    it is."""
+    source = UNSAFE_SCHEME.sub(lambda m: m.group(0).replace(":", "-blocked:"), source)
     if not re.search(r"<[A-Za-z!/?]", source):
         return source
     from nbconvert.filters.strings import clean_html
 
     return clean_html(source)
+
+
+UNSAFE_SCHEME = re.compile(r"(?i)\b(?:java|vb)\s*script\s*:|\bdata\s*:\s*text/html")
+"""URL schemes that run code when a link is followed: in Markdown links (``[x](javascript:...)``), which the
+Markdown renderer passes through, they become harmless text."""
 
 
 class SaveJudgedGrades(SaveAutoGrades):
@@ -205,15 +221,10 @@ class ResilientExecute(Execute):
             self._sources = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells if is_test(c)}
             graded = {n for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")
                       for n in defined_names(c.source)}
-        from autograder.core import STATE
-
         setup = STATE / "judge" / f"{info.get('assignment')}.py"
         if setup.is_file():  # the release's setup cells, written by the grading job
             setup_source = setup.read_text()
         elif info.get("db_url"):  # nbgrader run by hand (the formgrader's button): the instructor's source notebook
-            import nbformat
-
-            from autograder.core import source_path
             from autograder.judge import prelude
 
             source = source_path(str(info.get("assignment")))
@@ -223,12 +234,20 @@ class ResilientExecute(Execute):
 
             setup_source = prelude(nb)
         self._judge = Judge(self._send, graded, prelude=setup_source)
+        written = STATE / "judge" / f"{info.get('assignment')}.markdown.json"
+        if written.is_file():  # the course's Markdown cells, written by the grading job: trusted, left as they are
+            self._course_markdown = set(json.loads(written.read_text()))
+        elif info.get("db_url") and source_path(str(info.get("assignment"))).is_file():  # nbgrader run by hand
+            self._course_markdown = set(course_markdown(nbformat.read(source_path(str(info.get("assignment"))),
+                                                                      as_version=4)))
+        else:
+            self._course_markdown = set()
         self._verdicts = resources.setdefault("course_verdicts", {})
         self._judge_seconds = 0.0
         self._stuck = False
 
     def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int):  # noqa: ANN201
-        if cell.cell_type == "markdown":
+        if cell.cell_type == "markdown" and cell.source not in self._course_markdown:  # the hand-in's own Markdown
             cell.source = sanitized_markdown(cell.source)
         if cell.cell_type != "code":
             return super().preprocess_cell(cell, resources, index)

@@ -110,6 +110,7 @@ def lab(tmp_path):
         JUPYTERLAB_SETTINGS_DIR=str(jupyter / "settings"),
         JUPYTERLAB_WORKSPACES_DIR=str(jupyter / "workspaces"),
         COURSE_QUICK="1",  # short demonstrations: the browser, not the training, is under test
+        SHARED_VENV="1",  # the copy shares this checkout's .venv on purpose (course_copy): make accepts it
     )
     lab_args = f"--no-browser --ServerApp.ip=127.0.0.1 --IdentityProvider.token={token}"
     if os.geteuid() == 0:

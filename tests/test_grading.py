@@ -319,9 +319,9 @@ def graded():
             marker = f"left-behind-{uuid.uuid4().hex}"
             expected = build_hand_ins(course, listener.port, marker)
             before = digests(course / "grading" / "submitted")
-            # a cell limit of 12 s (after a stopped cell 3 s): the longest cell of a reference hand-in takes under
-            # 3 s here in autograde mode, also with the other pytest worker busy (2.7 s, 05's training)
-            env = dict(os.environ, COURSE_ROOT=str(course), COURSE_CELL_LIMIT="12",
+            # a cell limit of 30 s (after a stopped cell 7 s): the longest cell of a right hand-in took 12 s here in
+            # autograde mode with the other pytest worker busy (05's shapes: training and the entropy estimate)
+            env = dict(os.environ, COURSE_ROOT=str(course), COURSE_CELL_LIMIT="30",
                        SANDBOX="on" if SANDBOX else "off")  # no sandbox here: graded unsandboxed, no threats built
             for name in ("COURSE_STATE", "SCHEDULER"):  # the scratch course's own grading/, local processes
                 env.pop(name, None)
@@ -574,7 +574,7 @@ def hidden_lines(assignment: str) -> list[str]:
             other += [head, tail]
         else:
             other.append(cell.source)
-    elsewhere = {line.strip() for text in other for line in text.splitlines()}
+    elsewhere = "\n".join(other)  # a hidden line inside a longer line elsewhere is no evidence either
     return [line.strip() for hidden in hidden_parts for line in hidden.strip().splitlines()
             if len(line.strip()) > 30 and line.strip() not in elsewhere]
 
