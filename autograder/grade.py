@@ -183,11 +183,11 @@ def make_jobs(ready: list[HandIn], groups: int, templates: dict[str, bytes], *,
     jobs = []
     for assignment in sorted({h.assignment for h in ready}):
         mine = [h for h in ready if h.assignment == assignment]
+        source = nbformat.read(source_path(assignment), as_version=4)
         for group in (mine[i::groups] for i in range(groups)):
             if not group:
                 continue
             folders = {h.student: STAGED / h.student / assignment for h in group}
-            source = nbformat.read(source_path(assignment), as_version=4)
             jobs.append((GradingJob(
                 assignment, templates[assignment],
                 {s: (f / f"{assignment}.ipynb").read_text() for s, f in folders.items()},

@@ -297,38 +297,25 @@ class Judge:
 
     # --- test cells -----------------------------------------------------------------------------------------
 
-    def _free_names(self, source: str) -> list[str]:
-        tree = ast.parse(source)
+    def _graded_names_used(self, source: str) -> list[str]:
+        """The graded names ``source`` reads and does not bind itself (only those come from the kernel), in order."""
         bound: set[str] = set()
         loaded: list[str] = []
-        for node in ast.walk(tree):
+        for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.Name):
-                if isinstance(node.ctx, ast.Load):
-                    loaded.append(node.id)
-                else:
-                    bound.add(node.id)
+                (loaded.append if isinstance(node.ctx, ast.Load) else bound.add)(node.id)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 bound.add(node.name)
-                bound.update(a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)) if not isinstance(
-                    node, ast.ClassDef) else None
+            elif isinstance(node, ast.arg):
+                bound.add(node.arg)
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 bound.update((a.asname or a.name).split(".")[0] for a in node.names)
             elif isinstance(node, ast.ExceptHandler) and node.name:
                 bound.add(node.name)
-            elif isinstance(node, ast.Lambda):
-                bound.update(a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg))
-            elif isinstance(node, ast.comprehension):
-                bound.update(n.id for n in ast.walk(node.target) if isinstance(n, ast.Name))
-        seen: list[str] = []
-        for name in loaded:  # a graded name is looked up again in every cell: its value when the cell runs
-            if name in bound or name in seen or (name not in self.graded_names and
-                                                  (name in self.namespace or hasattr(builtins, name))):
-                continue
-            seen.append(name)
-        return seen
+        return list(dict.fromkeys(n for n in loaded if n in self.graded_names and n not in bound))
 
     def _bring(self, source: str) -> None:
-        for name in self._free_names(source):
+        for name in self._graded_names_used(source):  # looked up again in every cell: its value when the cell runs
             found, value = self.lookup(name)
             if found:
                 self.namespace[name] = value

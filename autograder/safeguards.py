@@ -113,15 +113,12 @@ class SaveJudgedGrades(SaveAutoGrades):
     test cell without a verdict (not run: the kernel died first) scores 0; outputs decide nothing."""
 
     def _add_score(self, cell: NotebookNode, resources: ResourcesDict) -> None:
+        if not is_test(cell):  # a written answer: nbgrader's own rule (no automatic score)
+            return super()._add_score(cell, resources)
         grade = self.gradebook.find_grade(cell.metadata["nbgrader"]["grade_id"], self.notebook_id,
                                           self.assignment_id, self.student_id)
-        if is_test(cell):
-            verdict = resources.get("course_verdicts", {}).get(cell.metadata["nbgrader"]["grade_id"])
-            grade.auto_score = float(verdict["points"]) if verdict else 0.0
-        else:  # a written answer: nbgrader's rule (no automatic score)
-            from nbgrader import utils
-
-            grade.auto_score, _ = utils.determine_grade(cell, self.log)
+        verdict = resources.get("course_verdicts", {}).get(cell.metadata["nbgrader"]["grade_id"])
+        grade.auto_score = float(verdict["points"]) if verdict else 0.0
         grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
         self.gradebook.db.commit()
 
@@ -221,30 +218,30 @@ class ResilientExecute(Execute):
             self._sources = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells if is_test(c)}
             graded = {n for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")
                       for n in defined_names(c.source)}
-        setup = STATE / "judge" / f"{info.get('assignment')}.py"
-        if setup.is_file():  # the release's setup cells, written by the grading job
-            setup_source = setup.read_text()
-        elif info.get("db_url"):  # nbgrader run by hand (the formgrader's button): the instructor's source notebook
-            from autograder.judge import prelude
-
-            source = source_path(str(info.get("assignment")))
-            setup_source = prelude(nbformat.read(source, as_version=4)) if source.is_file() else ""
-        else:
-            from autograder.judge import prelude
-
-            setup_source = prelude(nb)
+        setup_source, self._course_markdown = self._from_the_course(nb, info)
         self._judge = Judge(self._send, graded, prelude=setup_source)
-        written = STATE / "judge" / f"{info.get('assignment')}.markdown.json"
-        if written.is_file():  # the course's Markdown cells, written by the grading job: trusted, left as they are
-            self._course_markdown = set(json.loads(written.read_text()))
-        elif info.get("db_url") and source_path(str(info.get("assignment"))).is_file():  # nbgrader run by hand
-            self._course_markdown = set(course_markdown(nbformat.read(source_path(str(info.get("assignment"))),
-                                                                      as_version=4)))
-        else:
-            self._course_markdown = set()
         self._verdicts = resources.setdefault("course_verdicts", {})
         self._judge_seconds = 0.0
         self._stuck = False
+
+    @staticmethod
+    def _from_the_course(nb: NotebookNode, info: dict) -> tuple[str, set[str]]:
+        """The judge's prelude (the setup cells) and the course's own Markdown cells, trusted: as the grading job wrote
+        them; for nbgrader run by hand (the formgrader's button), from the instructor's source notebook; without a
+        gradebook (tests of this executor), the prelude of ``nb`` itself and no trusted Markdown."""
+        from autograder.judge import prelude
+
+        assignment = str(info.get("assignment"))
+        setup, written = STATE / "judge" / f"{assignment}.py", STATE / "judge" / f"{assignment}.markdown.json"
+        if setup.is_file():
+            return setup.read_text(), set(json.loads(written.read_text())) if written.is_file() else set()
+        if info.get("db_url"):
+            source = source_path(assignment)
+            if not source.is_file():
+                return "", set()
+            course = nbformat.read(source, as_version=4)
+            return prelude(course), set(course_markdown(course))
+        return prelude(nb), set()
 
     def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int):  # noqa: ANN201
         if cell.cell_type == "markdown" and cell.source not in self._course_markdown:  # the hand-in's own Markdown
