@@ -95,11 +95,6 @@ def n_parameters(module: torch.nn.Module, trainable: bool = True) -> int:
     return int(sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable))
 
 
-def module_types(module: torch.nn.Module) -> list[str]:
-    """``module.__qualname__`` of the class of ``module`` and of every submodule, in ``modules()`` order."""
-    return [type(m).__qualname__ for m in module.modules()]
-
-
 def is_instance(value: Any, cls: type) -> bool:
     """``isinstance(value, cls)``, in the kernel (``cls`` a student's class or a library's)."""
     return isinstance(value, cls)
