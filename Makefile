@@ -78,27 +78,27 @@ lab: setup
 	$(WITH_STATE) $(VENV)/bin/jupyter lab --port=$(PORT) --ServerApp.root_dir="$(CURDIR)" $(LAB_AS_ROOT) $(LAB_HEADLESS) $(LAB_ARGS) $(LAB_NOTEBOOK)
 
 release: setup
-	$(WITH_STATE) $(PY) -m autograder.release $(ASSIGNMENT)
+	$(WITH_STATE) $(PY) -m autograder.release.notebooks $(ASSIGNMENT)
 
 collect: setup
 	@test -n "$(ASSIGNMENT)" -a -n "$(FROM)" || { echo "usage: make collect ASSIGNMENT=01_statistics FROM=path/to/download.zip-or-folder"; exit 2; }
-	$(WITH_STATE) $(PY) -m autograder.collect $(ASSIGNMENT) "$(FROM)"
+	$(WITH_STATE) $(PY) -m autograder.grading.collect $(ASSIGNMENT) "$(FROM)"
 
 grade: setup
-	$(WITH_STATE) $(PY) -m autograder.grade $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(JOBS),--jobs $(JOBS)) \
+	$(WITH_STATE) $(PY) -m autograder.grading.grade $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(JOBS),--jobs $(JOBS)) \
 		$(if $(SANDBOX),--sandbox $(SANDBOX)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
-# The feedback again from the gradebook, after grading written answers in the formgrader (autograder/feedback.py).
+# The feedback again from the gradebook, after grading written answers in the formgrader (autograder/results/feedback.py).
 feedback: setup
-	$(WITH_STATE) $(PY) -m autograder.feedback $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
+	$(WITH_STATE) $(PY) -m autograder.results.feedback $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
 
-# Grades into the LMS: ROSTER is the gradebook export of Canvas or Moodle; see autograder/export.py. POINTS= the LMS's
+# Grades into the LMS: ROSTER is the gradebook export of Canvas or Moodle; see autograder/results/export.py. POINTS= the LMS's
 # points of each assignment (default: Canvas's Points Possible), FORCE=1 exports although written answers are ungraded.
 POINTS ?=
 FORCE ?=
 export: setup
 	@case "$(LMS)" in canvas|moodle) test -n "$(ROSTER)";; *) false;; esac || { echo "usage: make export LMS=canvas|moodle ROSTER=gradebook-export.csv [POINTS=02_entropy=100] [ASSIGNMENT=name] [FORCE=1]"; exit 2; }
-	$(WITH_STATE) $(PY) -m autograder.export --lms $(LMS) --roster "$(ROSTER)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) \
+	$(WITH_STATE) $(PY) -m autograder.results.export --lms $(LMS) --roster "$(ROSTER)" $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) \
 		$(if $(POINTS),--points "$(POINTS)") $(if $(filter 1 yes true,$(FORCE)),--force)
 
 bench: setup
@@ -110,7 +110,7 @@ lint: setup
 # Two pytest workers on two cores: one torch thread each (tiny models run faster single-threaded).
 test: setup lint
 	rm -f build/mutants.tsv
-	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadfile --durations=20 $(PYTEST_ARGS)
+	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadscope --durations=20 $(PYTEST_ARGS)
 
 # Every notebook at its full length in the Colab stand-in, as a student runs it (tests/test_colab.py, marked full;
 # make test runs them at their quick budgets). CI runs it after make test.
@@ -119,7 +119,7 @@ test-full: setup
 
 # Only what students receive: notebooks/, helpers/, data/, a README for students, environment.yml, pyproject.toml.
 student-dist: setup
-	$(PY) -m autograder.student_dist
+	$(PY) -m autograder.release.student_dist
 
 # Everything grading made, but not the hand-ins (submitted/, downloaded/).
 clean-grades:

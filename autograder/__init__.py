@@ -1,16 +1,22 @@
 """The instructor's tools of the course: one package, installed with the course (``pip install -e .``).
 
-- :mod:`autograder.core`: where the course is (``COURSE_ROOT``), where grading state goes (``COURSE_STATE``),
-  the assignments, ``[tool.course]`` and the rest of ``pyproject.toml``, nbgrader's cell predicates, running nbgrader.
-- release: :mod:`autograder.release` (``make release``: the student notebooks), :mod:`autograder.colab` (the
-  Colab setup cell, the badges, README's notebooks table, ``helpers/course.py``), :mod:`autograder.student_dist`
-  (``make student-dist``).
-- grading: :mod:`autograder.collect` (``make collect``), :mod:`autograder.repair` (hand-ins made gradable),
-  :mod:`autograder.safeguards` (nbgrader preprocessors), :mod:`autograder.grade` (``make grade``),
-  :mod:`autograder.export` (grades out of the gradebook).
-- ``nbgrader_config.py``: nbgrader's configuration, computed from :mod:`autograder.core`.
+Four subpackages, named for what they do and where they run, around three shared modules:
 
-Each command is ``python -m autograder.<module>``.
+- :mod:`autograder.core`: where the course is (``COURSE_ROOT``), where grading state goes (``COURSE_STATE``), the
+  assignments, ``[tool.course]`` and the rest of ``pyproject.toml``, nbgrader's cell predicates, running nbgrader.
+- :mod:`autograder.gradebook`: every read and write of nbgrader's gradebook.
+- ``nbgrader_config.py``: nbgrader's configuration, computed from :mod:`autograder.core`.
+- :mod:`autograder.release` (``make release``, ``make student-dist``): what students receive, generated from
+  ``solutions/`` (which it only reads): ``notebooks`` (the student notebooks), ``colab_cell`` (the Colab setup cell
+  and badge, README's notebooks table, ``helpers/course.py``), ``student_dist``.
+- :mod:`autograder.grading` (``make collect``, ``make grade``): runs outside the student's kernel: ``collect``,
+  ``repair`` and ``screen`` (hand-ins made gradable, risky code flagged), ``grade`` (the command), ``jobs`` and
+  ``executor`` (grading jobs, local or on Dask), ``preprocessors`` (nbgrader's steps around execution) and ``judge``
+  (runs the test cells, decides the points).
+- :mod:`autograder.kernel`: the student's kernel: ``sandbox`` starts it under bubblewrap, ``serve`` runs inside it.
+- :mod:`autograder.results` (``make feedback``, ``make export``, the class report): read from the gradebook.
+
+Each command is ``python -m autograder.<subpackage>.<module>``, which the Makefile runs (README lists them).
 """
 
 import sys

@@ -14,6 +14,8 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +81,12 @@ HAND_IN_NAME = r"(?P<student_id>[^_/\\]+)_(?P<file_id>[^/\\]+)"
 """A file of an LMS download: ``<student>_<anything>`` (what ``make collect`` and nbgrader's collector read)."""
 HAND_IN_PATTERN = re.compile(f"^{HAND_IN_NAME}$")
 
+ANSWER_MARKERS = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS")
+"""nbgrader's solution and hidden-test markers: none may reach a student (``make student-dist`` refuses to)."""
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+"""The date of every entry :func:`write_zip` writes, so that the same files make the same zip."""
+
 
 def assignments(root: Path | None = None) -> list[str]:
     """The assignments: folders of ``solutions/`` that hold a notebook of the same name."""
@@ -119,6 +127,59 @@ def course_config(root: Path | None = None) -> dict[str, Any]:
     return dict(pyproject(root).get("tool", {}).get("course", {}))
 
 
+# --- text and files shared by the tools ------------------------------------------------------------------
+
+
+def between_markers(text: str, begin: str, end: str, what: str) -> tuple[int, int]:
+    """Where the part of ``text`` between two marker lines lies (README.md's generated and shared sections).
+
+    Args:
+        text: the text that holds the markers (a README).
+        begin: the marker before the part.
+        end: the marker after the part.
+        what: the part and its file, for the error (``"README.md: the notebooks table"``).
+
+    Returns:
+        ``(start, stop)``: ``text[start:stop]`` is the part, without the markers; ``text[:start]`` ends with ``begin``
+        and ``text[stop:]`` starts with ``end``.
+
+    Raises:
+        SystemExit: a marker is missing, or ``end`` comes before ``begin``.
+    """
+    start, stop = text.find(begin), text.find(end)
+    if start < 0 or stop < start:
+        raise SystemExit(f"{what} must sit between {begin!r} and {end!r}")
+    return start + len(begin), stop
+
+
+def write_zip(target: Path, members: Iterable[tuple[str, bytes]]) -> None:
+    """Write a zip that depends only on its members: sorted by name, each dated :data:`ZIP_DATE`, mode 0644, deflated.
+
+    Args:
+        target: the zip to write (replaced if it exists; its folder is made).
+        members: ``(name in the zip, content)`` pairs, in any order.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in sorted(members, key=lambda member: member[0]):
+            info = zipfile.ZipInfo(name, ZIP_DATE)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+
+
+def normalized_source(source: str) -> str:
+    """A cell's source as two cells are compared (a hand-in's cell with the release's): whitespace at the ends ignored.
+
+    Args:
+        source: a cell's source.
+
+    Returns:
+        ``source`` without its leading and trailing whitespace, each line without its trailing whitespace.
+    """
+    return "\n".join(line.rstrip() for line in source.strip().splitlines())
+
+
 # --- nbgrader's cells ------------------------------------------------------------------------------------
 
 
@@ -148,11 +209,6 @@ def solution_ids(nb: NotebookNode) -> list[str]:
     return [nbgrader_meta(c)["grade_id"] for c in nb.cells if is_answer(c)]
 
 
-def grade_test_ids(nb: NotebookNode) -> list[str]:
-    """grade_ids of the autograded test cells."""
-    return [nbgrader_meta(c)["grade_id"] for c in nb.cells if is_test(c)]
-
-
 # --- running nbgrader ------------------------------------------------------------------------------------
 
 
@@ -170,19 +226,37 @@ def db_url() -> str:
 
 
 def nbgrader(
-    *args: str, timeout: float | None = None, env: dict[str, str] | None = None
+    *args: str, program: str = "nbgrader", root: Path | None = None, timeout: float | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
-    """Run ``nbgrader ARGS`` with the course's configuration (``autograder/nbgrader_config.py``)."""
-    STATE.mkdir(parents=True, exist_ok=True)
-    full_env = dict(os.environ, COURSE_ROOT=str(ROOT), COURSE_STATE=str(STATE), PYTHONWARNINGS="ignore",
+    """Run ``nbgrader ARGS`` (or ``python -m PROGRAM ARGS``) in a process of its own, with the course's configuration.
+
+    Args:
+        *args: nbgrader's command line (``"zip_collect", "01_statistics", "--force"``).
+        program: the module to run: ``nbgrader``, or one that runs nbgrader's apps itself (a grading job's).
+        root: another course's root (a grading job's scratch course), whose grading state is ``root/grading``;
+            default: the course's root and state (``COURSE_ROOT``, ``COURSE_STATE``).
+        timeout: seconds it may take.
+        env: more environment variables.
+
+    Returns:
+        The finished process, its output as text (``stdout``, ``stderr``).
+
+    Raises:
+        subprocess.TimeoutExpired: it took longer than ``timeout``.
+    """
+    root, state = (ROOT, STATE) if root is None else (root, root / "grading")
+    state.mkdir(parents=True, exist_ok=True)
+    full_env = dict(os.environ, COURSE_ROOT=str(root), COURSE_STATE=str(state), PYTHONWARNINGS="ignore",
                     **(env or {}))
     return subprocess.run(
-        [sys.executable, "-m", "nbgrader", *args],
+        [sys.executable, "-m", program, *args],
         cwd=PACKAGE,  # nbgrader reads nbgrader_config.py from its working directory
         env=full_env,
         capture_output=True,
         text=True,
         timeout=timeout,
+        check=False,
     )
 
 
@@ -193,8 +267,8 @@ def nbgrader_api(root: Path | None = None, *, release: Path | str | None = None,
 
     ``root`` is another course's root (default the course's), ``release`` where ``generate_assignment`` writes
     (default ``notebooks/``), ``db`` the gradebook's address (default the course's) and ``config`` more settings
-    (``{"InsertGuard": {"cell_limit": 20}}``). One process instead of ``nbgrader`` once per step: each start imports
-    nbgrader (about 2.5 s).
+    (``{"ResilientExecute": {"cell_limit": 20}}``). One process instead of ``nbgrader`` once per step: each start
+    imports nbgrader (about 2.5 s).
     """
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
@@ -211,15 +285,24 @@ def nbgrader_api(root: Path | None = None, *, release: Path | str | None = None,
     return NbGraderAPI(coursedir=CourseDirectory(config=settings), config=settings)
 
 
-def generate_assignment(names: list[str], to: Path | str | None = None) -> None:
-    """``nbgrader generate_assignment`` of each of ``names`` into ``notebooks/`` (or ``to``), then mark each
-    student notebook as generated (its metadata ``course.generated`` says from where and how)."""
+def generate_assignment(names: list[str], to: Path | str | None = None) -> list[Path]:
+    """``nbgrader generate_assignment`` of each of ``names``, each student notebook marked as generated.
+
+    Args:
+        names: the assignments (folders of ``solutions/``), which nbgrader also records in the gradebook.
+        to: the folder to write into (default ``notebooks/``).
+
+    Returns:
+        The student notebooks written, in the order of ``names``; their metadata ``course.generated`` says from
+        where and how.
+    """
     import warnings
 
     import nbformat
 
     STATE.mkdir(parents=True, exist_ok=True)
     api = nbgrader_api(release=to)
+    written = []
     for name in names:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # as PYTHONWARNINGS=ignore did for the nbgrader command
@@ -233,6 +316,8 @@ def generate_assignment(names: list[str], to: Path | str | None = None) -> None:
             "generated": f"from solutions/{name}/{name}.ipynb by `make release`: edit there, not here",
         }
         nbformat.write(nb, target)
+        written.append(target)
+    return written
 
 
 def copy_course(target: Path) -> Path:

@@ -97,8 +97,8 @@ def test_sources(url: str, notebook: str, assignment: str) -> tuple[dict[str, st
 
 
 def read_results(url: str, assignment: str, results: list[Any]) -> None:
-    """Fill each job result (:class:`autograder.jobs.JobResult`) with what the job's gradebook holds for its student:
-    the submission's timestamp, the late penalty, the scores and comments per cell."""
+    """Fill each job result (:class:`autograder.grading.jobs.JobResult`) with what the job's gradebook holds for its
+    student: the submission's timestamp, the late penalty, the scores and comments per cell."""
     from nbgrader.api import Gradebook, MissingEntry
 
     with Gradebook(url) as gradebook:
@@ -119,7 +119,7 @@ def read_results(url: str, assignment: str, results: list[Any]) -> None:
 
 
 def merge(result: Any, url: str) -> None:
-    """Put one job result (:class:`autograder.jobs.JobResult`) into the course's gradebook at ``url``.
+    """Put one job result (:class:`autograder.grading.jobs.JobResult`) into the course's gradebook at ``url``.
 
     Manual scores already in the gradebook stay; a cell needs manual grading as nbgrader decides it (a manual score
     exists, or there is no automatic one).
@@ -149,7 +149,7 @@ def export_grades(late: dict[tuple[str, str], str] | None = None) -> None:
     """Write ``grading/grades.csv`` as ``nbgrader export`` does (its CSV exporter, every assignment and student, the
     course's configuration), in this process: not one more start of nbgrader for each ``make grade``; its rows sorted
     by assignment and student, and a last column ``late``: the LMS's late flag of each hand-in (``late``, keyed by
-    (student, assignment); default: what ``make collect`` read, :func:`autograder.collect.collected`)."""
+    (student, assignment); default: what ``make collect`` read, :func:`autograder.grading.collect.collected`)."""
     import csv
     import io
 
@@ -157,7 +157,7 @@ def export_grades(late: dict[tuple[str, str], str] | None = None) -> None:
     from nbgrader.plugins import CsvExportPlugin
 
     if late is None:
-        from autograder.collect import collected
+        from autograder.grading.collect import collected
 
         late = {key: row.get("late", "") for key, row in collected().items()}
     api = nbgrader_api()

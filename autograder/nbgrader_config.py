@@ -28,9 +28,9 @@ from autograder.core import (
     db_url,
     relative_to_root,
 )
-from autograder.feedback import TEMPLATE_NAME, TEMPLATES, FeedbackExporter
 from autograder.gradebook import GetGradesForFeedback
-from autograder.safeguards import HideHiddenTests, InsertGuard, ResilientExecute, SaveJudgedGrades
+from autograder.grading.preprocessors import HideHiddenTests, ResilientExecute, SaveJudgedGrades
+from autograder.results.feedback import TEMPLATE_NAME, TEMPLATES, FeedbackExporter
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
@@ -39,8 +39,9 @@ c.CourseDirectory.course_id = "genmodels"
 c.CourseDirectory.root = str(ROOT)
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
-# Hand-ins arrive in grading/submitted/ and are never changed there; `autograder.grade` copies each one,
-# repaired, into grading/staged/, which is what nbgrader grades.
+# Hand-ins arrive in grading/submitted/ and are never changed there; `autograder.grading.grade` copies each one,
+# repaired, into grading/staged/, and each grading job carries its staged hand-ins into a scratch course of its own,
+# whose staged/ folder is what nbgrader's autograde reads.
 c.CourseDirectory.submitted_directory = relative_to_root(STAGED)
 c.CourseDirectory.autograded_directory = relative_to_root(AUTOGRADED)
 c.CourseDirectory.feedback_directory = relative_to_root(FEEDBACK)
@@ -69,17 +70,18 @@ c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"[\s\S]*"
 
 # The executor that runs each kernel in a sandbox and its test cells in the judge, and survives dead kernels
-# (safeguards.py, sandbox.py, in_kernel.py, judge.py; InsertGuard only holds the cell time limits); the judge's points
-# saved (SaveJudgedGrades); feedback that shows which tests failed and why, but not the hidden tests' code.
+# (grading/preprocessors.py, kernel/sandbox.py, kernel/serve.py, grading/judge.py; its cell time limits are
+# ResilientExecute.cell_limit and cell_limit_after_timeout, 60 s and 15 s unless a grading job sets them); the judge's
+# points saved (SaveJudgedGrades); feedback that shows which tests failed and why, but not the hidden tests' code.
 c.Autograde.sanitize_preprocessors = [
-    ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata, InsertGuard,
+    ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
 ]
 c.Autograde.autograde_preprocessors = [
     ResilientExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveJudgedGrades, AssignLatePenalties,
     CheckCellMetadata,
 ]
-# The feedback (also `make feedback`, autograder/feedback.py): a written answer nobody graded yet says so; the course's
-# template (nbgrader's, with KaTeX inlined: formulas typeset offline, no CDN; long lines wrap).
+# The feedback (also `make feedback`, autograder/results/feedback.py): a written answer nobody graded yet says so; the
+# course's template (nbgrader's, with KaTeX inlined: formulas typeset offline, no CDN; long lines wrap).
 c.GenerateFeedback.preprocessors = [GetGradesForFeedback, CSSHTMLHeaderPreprocessor, HideHiddenTests]
 c.GenerateFeedback.exporter_class = FeedbackExporter
 c.FeedbackExporter.template_name = TEMPLATE_NAME
@@ -87,8 +89,6 @@ c.FeedbackExporter.extra_template_basedirs = [str(TEMPLATES)]
 # A hand-in's outputs and Markdown are data, never active content: the feedback and the formgrader's pages
 # sanitise the HTML they render (nbconvert's allowlist sanitiser; the executor already keeps only text and images).
 c.HTMLExporter.sanitize_html = True
-c.InsertGuard.cell_limit = 60
-c.InsertGuard.cell_limit_after_timeout = 15
 
 # `make collect`: a learning management system's download (one zip, or a folder of
 # <student>_<anything>.ipynb files) is unpacked under grading/downloaded/ and collected into

@@ -5,7 +5,7 @@ figure as one line ``bench: NAME VALUE UNIT`` for scripts. Measures, on this mac
 
 - execution time of every solution notebook top to bottom (full, not the grading shortcut), the slowest
   cells, and the whole course, against the spec's budgets (60 s a notebook, 240 s in all: issue 15);
-- grading cost: one reference hand-in per assignment through :mod:`autograder.grade` (``make grade``'s
+- grading cost: one reference hand-in per assignment through :mod:`autograder.grading.grade` (``make grade``'s
   path), as a ratio to executing the notebook; and a class of 20 hand-ins of the first assignment,
   sequential ``nbgrader autograde`` against ``grade.py``, in the same run;
 - model quality and sampling cost, as the notebooks report them with ``helpers.training.record_metric``
@@ -39,7 +39,7 @@ import torch  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 
 from autograder.core import assignments, copy_course, graded_assignments, source_path  # noqa: E402
-from autograder.release import reference_hand_in  # noqa: E402
+from autograder.release.notebooks import reference_hand_in  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 
@@ -100,7 +100,7 @@ def run_grade(course: Path, jobs: int, *options: str) -> float:
     env.pop("SCHEDULER", None)
     env.pop("SANDBOX", None)
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "autograder.grade", "--jobs", str(jobs), *options],
+    done = subprocess.run([sys.executable, "-m", "autograder.grading.grade", "--jobs", str(jobs), *options],
                           env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
@@ -134,7 +134,7 @@ def class_of_20(scratch: Path) -> dict[str, float]:
     autograde`` (plain nbgrader), then ``make grade``'s path (staging, repair, screen, parallel jobs, feedback,
     export) with the sandbox, without it (``--sandbox off``), and on a two-worker loopback Dask cluster
     (``--scheduler``, sandboxed; the cluster is started before the clock). Seconds of each, and ``jobs``."""
-    from autograder.executor import LoopbackCluster
+    from autograder.grading.executor import LoopbackCluster
 
     assignment = graded_assignments()[0]
     jobs = (os.cpu_count() or 1) + 1  # grade.py's default
@@ -146,7 +146,7 @@ def class_of_20(scratch: Path) -> dict[str, float]:
         folder.mkdir(parents=True)
         nbformat.write(reference_hand_in(assignment), folder / f"{assignment}.ipynb")
     env = course_env(plain)
-    subprocess.run([sys.executable, "-m", "autograder.release", "--to", str(scratch / "rel")],
+    subprocess.run([sys.executable, "-m", "autograder.release.notebooks", "--to", str(scratch / "rel")],
                    env=env, check=True, capture_output=True)
     # plain nbgrader with the course's configuration (autograder.core.nbgrader), in the scratch course
     start = time.perf_counter()
@@ -163,7 +163,7 @@ def class_of_20(scratch: Path) -> dict[str, float]:
     for i in range(CLASS_SIZE):
         put(ours, f"student{i:02d}", assignment)
     # as for the sequential run, the gradebook knows the assignment (and the jobs' template) before the clock starts
-    subprocess.run([sys.executable, "-m", "autograder.grade", "--register-only", "--assignment", assignment],
+    subprocess.run([sys.executable, "-m", "autograder.grading.grade", "--register-only", "--assignment", assignment],
                    env=course_env(ours), check=True, capture_output=True)
     sandboxed = run_grade(ours, jobs)
     graded = [nbformat.read(p, as_version=4) for p in (ours / "grading" / "autograded").glob(f"*/{assignment}/*.ipynb")]

@@ -95,7 +95,15 @@ def _fail(what: str, expected: Any, got: Any, hint: str | None, mistake: str | N
 
 
 def likely_mistake(message: str) -> str | None:
-    """The phrase of the ``Likely mistake: <phrase>.`` line of a failed check's message, or None."""
+    """The phrase of the ``Likely mistake: <phrase>.`` line of a failed check's message, or None.
+
+    Args:
+        message: a failed check's message (or the ``AssertionError`` itself: anything ``str()`` takes).
+
+    Returns:
+        The phrase of the first line that starts with :data:`MISTAKE_PREFIX`, without its final period; None when
+        no line names a mistake.
+    """
     for line in str(message).splitlines():
         if line.startswith(MISTAKE_PREFIX):
             return line[len(MISTAKE_PREFIX):].strip().rstrip(".")
@@ -103,7 +111,11 @@ def likely_mistake(message: str) -> str | None:
 
 
 def ok(message: str) -> None:
-    """Print a passed check (to stdout)."""
+    """Print a passed check (to stdout).
+
+    Args:
+        message: what held; printed as ``✓ <message>``.
+    """
     print(f"✓ {message}")
 
 
@@ -169,6 +181,19 @@ def check_close(
     gives on the same input; the phrase is printed as ``Likely mistake: ...`` only when ``got`` matches
     that value (within ``max(rtol, 1e-5)`` relative). ``hint`` is printed on every failure, so it must
     be advice that holds whatever went wrong.
+
+    Args:
+        got: the value that came back (a number, a list, an array or a tensor).
+        expected: the right value, of the same shape (or a single number when ``got`` is one).
+        what: the quantity's name, printed in the check's line and in its failure message.
+        atol: the absolute tolerance.
+        rtol: the relative tolerance, a fraction of ``|expected|``.
+        hint: advice printed on every failure.
+        mistakes: phrase -> the wrong value that mistake gives on the same input.
+
+    Raises:
+        AssertionError: when ``got`` is not numeric, its shape differs from ``expected``'s (one number against one
+            number excepted), it has a NaN where ``expected`` has none, or an entry is not within the tolerance.
     """
     try:
         got_arr = _as_array(got)
@@ -203,6 +228,17 @@ def check_equal(
     """Check exact equality (``==`` on scalars, elementwise on arrays and tensors, same shape).
 
     ``mistakes`` as in :func:`check_close` (matched exactly).
+
+    Args:
+        got: the value that came back.
+        expected: the right value; an array, a tensor, a list or a tuple is compared elementwise (after conversion
+            to a float array), anything else with ``==``.
+        what: the quantity's name, printed in the check's line and in its failure message.
+        hint: advice printed on every failure.
+        mistakes: phrase -> the wrong value that mistake gives on the same input.
+
+    Raises:
+        AssertionError: when ``got`` differs from ``expected`` (in shape, or in any entry).
     """
     if isinstance(expected, (np.ndarray, torch.Tensor, list, tuple)):
         try:
@@ -227,6 +263,15 @@ def check_true(condition: bool, what: str, *, hint: str | None = None, mistake: 
 
     ``mistake`` names the mistake that a failure of this very condition reveals (printed as
     ``Likely mistake: ...``); leave it out when the condition can fail for several reasons.
+
+    Args:
+        condition: what must hold (anything ``bool()`` takes).
+        what: what should hold, in words; printed in the check's line and in its failure message.
+        hint: advice printed on a failure.
+        mistake: the mistake that a failure reveals.
+
+    Raises:
+        AssertionError: when ``condition`` is false.
     """
     if not bool(condition):
         raise AssertionError(_message(f"{what}: does not hold.", mistake, hint))
@@ -241,7 +286,18 @@ def check_shape(
     hint: str | None = None,
     mistakes: Mapping[str, Sequence[int]] | None = None,
 ) -> None:
-    """Check the shape of an array or tensor; ``mistakes`` maps a phrase to the wrong shape it gives."""
+    """Check the shape of an array or tensor; ``mistakes`` maps a phrase to the wrong shape it gives.
+
+    Args:
+        got: the value that came back (its ``.shape``, else ``np.shape(got)``).
+        shape: the expected shape.
+        what: the value's name, printed in the check's line and in its failure message.
+        hint: advice printed on a failure.
+        mistakes: phrase -> the wrong shape that mistake gives (a transposed 2-D shape is named even without one).
+
+    Raises:
+        AssertionError: when the shape differs from ``shape``.
+    """
     got_shape = tuple(getattr(got, "shape", np.shape(got)))
     if got_shape != tuple(shape):
         mistake = next((p for p, s in (mistakes or {}).items() if tuple(s) == got_shape), None)
@@ -274,6 +330,20 @@ def check_call(func: Callable[..., Any], *args: Any, what: str | None = None, hi
 
     The message reads ``calling f(...) raised ValueError: <its message> (line N: <code>).`` followed
     by ``hint``. ``what`` replaces the ``f(...)`` text when the arguments are long.
+
+    Args:
+        func: the student's function.
+        *args: its positional arguments.
+        what: the text that names the call in a failure message; by default ``f(<args>)``.
+        hint: advice printed when the call raises.
+        **kwargs: its keyword arguments.
+
+    Returns:
+        What ``func(*args, **kwargs)`` returns.
+
+    Raises:
+        AssertionError: when the call raises an ``Exception`` (a ``NotImplementedError`` is named as a function
+            not written yet).
     """
     try:
         return func(*args, **kwargs)
@@ -295,6 +365,18 @@ def check_prerequisite(name: str, *, fix_first: str | None = None) -> Iterator[N
     Inside ``with check_prerequisite("reverse_kl"):`` a failure is reported as
     ``this check needs reverse_kl, which fails: <its message>`` so that the student fixes the real
     cause first, not the function whose check is running. Nothing is printed on success.
+
+    Args:
+        name: the earlier function's name, as the student knows it.
+        fix_first: the hint of a failure; by default ``fix <name> first and run its check cell, then run this cell
+            again``.
+
+    Returns:
+        A context manager for a ``with`` block (it binds None); the block's output to stdout is discarded.
+
+    Raises:
+        AssertionError: when the block raises an ``Exception``, with the first line of its message (and its
+            ``Likely mistake`` line, if any).
     """
     try:
         with contextlib.redirect_stdout(_Discard()):
@@ -322,7 +404,15 @@ def _as_mask(value: Any) -> np.ndarray:
 
 
 def mask_picture(mask: Any) -> list[str]:
-    """A boolean 2-D map as lines of ``#`` (true, nonzero) and ``.`` (false, zero)."""
+    """A boolean 2-D map as lines of ``#`` (true, nonzero) and ``.`` (false, zero).
+
+    Args:
+        mask: the map [H, W], an array, a list or a tensor (nonzero is true). One of more dimensions is drawn as
+            its last two when they hold all its entries (e.g. [1, 1, H, W]); any other shape as one row.
+
+    Returns:
+        The map's rows, one string per row.
+    """
     array = _as_mask(mask)
     if array.ndim > 2 and array.size == array.shape[-2] * array.shape[-1]:
         array = array.reshape(array.shape[-2:])
@@ -347,6 +437,18 @@ def check_mask(
     expected map transposed, flipped or inverted, or equals one of ``mistakes`` (phrase -> wrong map).
     ``marker`` = (row, col) is drawn as ``o``/``x`` (false/true) in both maps, e.g. the pixel whose
     receptive field is shown.
+
+    Args:
+        got: the map that came back (an array, a list or a tensor); one of the same size in another shape is
+            reshaped to ``expected``'s.
+        expected: the right map.
+        what: the map's name, printed in the check's line and in its failure message.
+        hint: advice printed on every failure.
+        mistakes: phrase -> the wrong map that mistake gives.
+        marker: (row, col) of an entry to mark in both drawings.
+
+    Raises:
+        AssertionError: when ``got`` is not an array, has a different size, or differs in an entry.
     """
     exp = _as_mask(expected)
     try:
@@ -408,6 +510,18 @@ def check_raises(
 
     ``mistake`` names what a function that returns instead of raising here has missed (e.g. ``"q is not
     validated, only p"``); without it the message says that no exception was raised for an invalid input.
+
+    Args:
+        exception: the exception class the call must raise (a subclass of it counts).
+        func: the student's function.
+        *args: its positional arguments (the invalid input).
+        what: the call's description, printed in the check's line and in its failure message.
+        hint: advice printed on a failure.
+        mistake: what a function that returns here has missed.
+        **kwargs: its keyword arguments.
+
+    Raises:
+        AssertionError: when the call returns, or raises an ``Exception`` that is not ``exception``.
     """
     try:
         result = func(*args, **kwargs)
@@ -425,7 +539,17 @@ def check_raises(
 def check_type(
     got: Any, types: type | tuple[type, ...], what: str, *, hint: str | None = None
 ) -> None:
-    """Check ``isinstance(got, types)``; a tensor, array or NumPy scalar where a float is asked is named as such."""
+    """Check ``isinstance(got, types)``; a tensor, array or NumPy scalar where a float is asked is named as such.
+
+    Args:
+        got: the value that came back.
+        types: the type, or a tuple of types, it must be an instance of.
+        what: the value's name, printed in the check's line and in its failure message.
+        hint: advice printed on a failure.
+
+    Raises:
+        AssertionError: when ``got`` is not an instance of ``types``.
+    """
     if not isinstance(got, types):
         names = types.__name__ if isinstance(types, type) else " or ".join(t.__name__ for t in types)
         wanted = types if isinstance(types, tuple) else (types,)

@@ -106,7 +106,15 @@ def quantize(probs: Any, precision: int = PRECISION) -> np.ndarray:
 
 def quantization_bound(n_nonzero: int, precision: int = PRECISION) -> float:
     """The most a symbol can cost above ``-log2 p`` once its vector is quantised: ``log2(T / (T - m))`` bits, for
-    ``m = n_nonzero`` symbols of nonzero probability and ``T = 2 ** precision`` (see :func:`quantize`)."""
+    ``m = n_nonzero`` symbols of nonzero probability and ``T = 2 ** precision`` (see :func:`quantize`).
+
+    Args:
+        n_nonzero: m, the number of symbols of nonzero probability in the vector (fewer than T).
+        precision: the frequencies sum to ``T = 2 ** precision``, as in :func:`quantize`.
+
+    Returns:
+        The bound ``log2(T / (T - m))``, in bits per symbol.
+    """
     total = 1 << precision
     return math.log2(total / (total - n_nonzero))
 
@@ -116,6 +124,9 @@ class PerPosition:
 
     ``PerPosition(probs)(prefix)`` returns ``probs[len(prefix)]``: the decoder's view of distributions known in
     advance (an i.i.d. source, or a table of n rows). ``probs``: [n, K] array-like.
+
+    Args:
+        probs: [n, K] array-like, row i the distribution of symbol i (stored as a float64 array).
     """
 
     def __init__(self, probs: Any) -> None:
@@ -147,6 +158,12 @@ def compressed_bits(raw: bytes) -> dict[str, int]:
 
     zlib writes raw DEFLATE (no 6-byte zlib wrapper) and lzma raw LZMA2 (no xz container), so that neither pays a
     header that an arithmetic code does not; bz2 has no raw mode and keeps its stream header (about 30 bytes).
+
+    Args:
+        raw: the data to compress.
+
+    Returns:
+        ``{"zlib": bits, "bz2": bits, "lzma": bits}``: each compressed size in bits (8 per byte).
     """
     deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
     zlib_size = len(deflate.compress(raw) + deflate.flush())
@@ -164,6 +181,9 @@ def png_bits(images: Any, n_levels: int) -> int:
 
     Returns:
         The PNG file's size in bits (its headers included: one file for the whole batch).
+
+    Raises:
+        ValueError: when a level lies outside ``0..n_levels-1``, or ``n_levels`` exceeds 256.
     """
     from PIL import Image
 
@@ -190,6 +210,7 @@ def leaderboard_row(data: str, model: str, n: int, *, unit: str = "bits/symbol",
         data: the data set, e.g. ``"held-out text"`` (no ``|``: it is part of the metric's name).
         model: the model whose conditionals were used, e.g. ``"CharRNN"`` (no ``|``).
         n: the number of symbols (``unit="bits/symbol"``) or dimensions (``unit="bits/dim"``) coded.
+        unit: the unit of the row's values: ``"bits/symbol"`` or ``"bits/dim"``.
         entropy_bits: the source's exact entropy over the n symbols, where it is known.
         nll_bits: the model's negative log-likelihood of the data, in bits (``-sum log2 p``).
         code_bits: the real code length, ``len(bits)`` of the arithmetic code.
@@ -198,6 +219,9 @@ def leaderboard_row(data: str, model: str, n: int, *, unit: str = "bits/symbol",
 
     Returns:
         A dict with ``data``, ``model``, ``unit``, ``n`` and the per-symbol values of the columns given.
+
+    Raises:
+        ValueError: when ``data`` or ``model`` is empty or holds ``|``, or ``n`` is not positive.
     """
     for name, value in (("data", data), ("model", model)):
         if not value or "|" in value:
@@ -222,6 +246,10 @@ def leaderboard(rows: Sequence[dict[str, Any]], title: str | None = None) -> str
     row has none). Where ``COURSE_METRICS`` names a file (``make bench``), each value is also recorded with
     :func:`helpers.training.record_metric` as ``leaderboard.<data> | <model>.<column>`` in the row's unit (and
     ``leaderboard.<data> | <model>.n`` in symbols), from which the benchmark builds one table for the whole course.
+
+    Args:
+        rows: the rows, each a dict from :func:`leaderboard_row`.
+        title: a line printed above the table, if given.
 
     Returns:
         The table as printed.

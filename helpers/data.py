@@ -23,7 +23,17 @@ CHECKSUMS: dict[str, str] = {
 
 
 def data_dir() -> Path:
-    """The folder that holds the course's data files."""
+    """The folder that holds the course's data files.
+
+    Looks in ``COURSE_DATA_DIR`` if set, then in ``data/`` next to this package, then in ``data/`` of the current
+    folder and each of its parents; the first that holds the first file of :data:`CHECKSUMS` wins.
+
+    Returns:
+        The folder's path.
+
+    Raises:
+        FileNotFoundError: when no candidate folder holds the data files (the message lists where it looked).
+    """
     candidates: list[Path] = []
     if os.environ.get("COURSE_DATA_DIR"):
         candidates.append(Path(os.environ["COURSE_DATA_DIR"]))
@@ -44,6 +54,18 @@ def data_path(name: str, sha256: str | None = None) -> Path:
 
     ``sha256`` is the expected digest; by default the one in :data:`CHECKSUMS`. Modules that ship
     their own data file (``helpers.text``, ...) pass their digest here.
+
+    Args:
+        name: the file's name in the data folder (:func:`data_dir`), e.g. ``"digits8x8_binary.csv"``.
+        sha256: the expected sha256 digest (hex); by default ``CHECKSUMS[name]``.
+
+    Returns:
+        The file's path, once its digest matches.
+
+    Raises:
+        KeyError: when ``name`` is not in :data:`CHECKSUMS` and no ``sha256`` is given.
+        FileNotFoundError: when the data folder cannot be found or the file is missing.
+        OSError: when the file's digest differs from the expected one (damaged or changed).
     """
     expected = sha256 or CHECKSUMS.get(name)
     if expected is None:
@@ -66,6 +88,12 @@ class Digits:
 
     ``x_train`` [N_train, 8, 8] and ``x_test`` [N_test, 8, 8]: uint8 pixels in {0, 1};
     ``y_train`` [N_train] and ``y_test`` [N_test]: int64 labels 0..9.
+
+    Args:
+        x_train: the training images, uint8 [N_train, 8, 8].
+        y_train: their labels, int64 [N_train].
+        x_test: the test images, uint8 [N_test, 8, 8].
+        y_test: their labels, int64 [N_test].
     """
 
     x_train: np.ndarray
@@ -86,7 +114,16 @@ def _read_digits(name: str) -> Digits:
 
 
 def load_digits() -> Digits:
-    """The UCI optical digits (1,797 images, 8x8), binarised at grey level 8; 1,500 train, 297 test."""
+    """The UCI optical digits (1,797 images, 8x8), binarised at grey level 8; 1,500 train, 297 test.
+
+    Returns:
+        :class:`Digits` with ``x_train`` uint8 [1500, 8, 8] and ``x_test`` uint8 [297, 8, 8] of pixels in {0, 1},
+        ``y_train`` int64 [1500] and ``y_test`` int64 [297] of labels 0..9.
+
+    Raises:
+        FileNotFoundError: when the data folder or ``digits8x8_binary.csv`` cannot be found.
+        OSError: when the file's sha256 does not match.
+    """
     return _read_digits("digits8x8_binary.csv")
 
 
@@ -100,5 +137,13 @@ def load_digit_levels() -> Digits:
     Same 1,500 train / 297 test images, in the same order, as :func:`load_digits`: ``(levels >= 8)`` of
     ``x_train`` and ``x_test`` are ``load_digits()``'s binary pixels, and the labels are the same.
     ``x_train`` [1500, 8, 8] and ``x_test`` [297, 8, 8]: uint8 levels in 0..16; ``y_*``: int64 labels 0..9.
+
+    Returns:
+        :class:`Digits` with ``x_train`` uint8 [1500, 8, 8] and ``x_test`` uint8 [297, 8, 8] of levels in 0..16,
+        ``y_train`` int64 [1500] and ``y_test`` int64 [297] of labels 0..9.
+
+    Raises:
+        FileNotFoundError: when the data folder or ``digits8x8_levels.csv`` cannot be found.
+        OSError: when the file's sha256 does not match.
     """
     return _read_digits("digits8x8_levels.csv")

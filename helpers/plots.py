@@ -63,7 +63,17 @@ def use_style() -> None:
 
 
 def new_axes(title: str, xlabel: str, ylabel: str, *, figsize: tuple[float, float] | None = None) -> plt.Axes:
-    """A new figure with one axes, titled and labelled (put units in the labels)."""
+    """A new figure with one axes, titled and labelled (put units in the labels).
+
+    Args:
+        title: the axes' title.
+        xlabel: the x-axis label, with its unit (e.g. ``"training step"``, ``"NLL (bits/dim)"``).
+        ylabel: the y-axis label, with its unit.
+        figsize: (width, height) in inches; by default the style's ``figure.figsize``.
+
+    Returns:
+        The new axes.
+    """
     _, ax = plt.subplots(figsize=figsize)
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
     return ax
@@ -82,6 +92,17 @@ def show_images(
 
     ``images``: array or tensor of shape [N, H, W] or [N, 1, H, W] (values in [0, 1]);
     ``labels``: optional captions, one per image.
+
+    Args:
+        images: array or tensor [N, H, W] or [N, 1, H, W] with values in [0, 1] (shown with ``vmin=0, vmax=1``).
+        title: the figure's title (none if empty).
+        n_cols: the number of columns of the grid (capped at N).
+        labels: optional captions, one per image.
+        cmap: the colormap (by default ``gray_r``: 0 white, 1 black).
+        scale: the size of each image's cell: ``scale * 1.1`` inches wide, ``scale * 1.2`` inches high.
+
+    Returns:
+        The figure.
     """
     if hasattr(images, "detach"):  # a torch tensor (not imported here: the class report uses this module, not torch)
         images = images.detach().cpu().numpy()

@@ -2,8 +2,8 @@
 
 In a student's notebook a test cell runs in the student's own kernel and everything here is ordinary code. When an
 instructor grades, a test cell runs in a judge process where the student's names are handles into the hand-in's
-kernel and every result comes back as plain data (:mod:`autograder.judge`). Two things then need code that runs *in
-the kernel*, written by the course:
+kernel and every result comes back as plain data (:mod:`autograder.grading.judge`). Two things then need code that runs
+*in the kernel*, written by the course:
 
 - :func:`run` ``(probe, *args)``: a probe computes, from a student's object, what a test compares: gradients
   through a student's function, parameter counts, an optimiser step on a student's model. In the student's kernel
@@ -30,7 +30,15 @@ _judge: Any = None
 
 @contextlib.contextmanager
 def judging(judge: Any) -> Iterator[None]:
-    """While the judge runs a test cell, :func:`run` sends probes to the hand-in's kernel (used by the autograder)."""
+    """While the judge runs a test cell, :func:`run` sends probes to the hand-in's kernel (used by the autograder).
+
+    Args:
+        judge: the autograder's judge: its ``call(None, args, kwargs, probe=name)`` runs probe ``name`` in the
+            hand-in's kernel and returns its result as plain data.
+
+    Returns:
+        A context manager for a ``with`` block (it binds None); the judge before it is restored on exit.
+    """
     global _judge
     previous, _judge = _judge, judge
     try:
@@ -44,10 +52,14 @@ def run(probe: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
     Args:
         probe: a function of this module (e.g. :func:`value_and_grads`).
-        *args, **kwargs: its arguments; the student's functions and objects among them.
+        *args: its positional arguments; the student's functions and objects among them.
+        **kwargs: its keyword arguments; the student's functions and objects among them.
 
     Returns:
         What the probe returns; under the judge, as plain data.
+
+    Raises:
+        ValueError: when ``probe`` is not a function of this module.
     """
     name = getattr(probe, "__name__", "")
     if globals().get(name) is not probe:
@@ -61,7 +73,17 @@ def run(probe: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 def seeded(seed: int, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """``function(*args, **kwargs)`` after seeding Python's, NumPy's and torch's global generators with ``seed``."""
+    """``function(*args, **kwargs)`` after seeding Python's, NumPy's and torch's global generators with ``seed``.
+
+    Args:
+        seed: the seed of the three global generators.
+        function: what to call (a student's function).
+        *args: its positional arguments.
+        **kwargs: its keyword arguments.
+
+    Returns:
+        What ``function`` returns.
+    """
     import random
 
     random.seed(seed)
@@ -73,6 +95,13 @@ def seeded(seed: int, function: Callable[..., Any], *args: Any, **kwargs: Any) -
 def value_and_grads(function: Callable[..., Any], args: list, wrt: list[int], **kwargs: Any) -> tuple:
     """``function(*args, **kwargs)`` and the gradients of the sum of its output with respect to ``args[i]``, i in
     ``wrt`` (each a float tensor, made a leaf that requires grad).
+
+    Args:
+        function: what to call (a student's function).
+        args: its positional arguments, a list.
+        wrt: the indices in ``args`` of the arguments to differentiate with respect to (each replaced by a detached
+            copy, ``torch.as_tensor(args[i])``, that requires grad).
+        **kwargs: its keyword arguments.
 
     Returns:
         (the output, detached; ``requires_grad`` of the output, a bool; the list of gradients, ``None`` where none
@@ -91,17 +120,46 @@ def value_and_grads(function: Callable[..., Any], args: list, wrt: list[int], **
 
 
 def n_parameters(module: torch.nn.Module, trainable: bool = True) -> int:
-    """The number of (trainable) parameter entries of ``module``."""
+    """The number of (trainable) parameter entries of ``module``.
+
+    Args:
+        module: a module (a student's).
+        trainable: count only the parameters that require grad; if False, count them all.
+
+    Returns:
+        The total ``numel()`` of those parameters.
+    """
     return int(sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable))
 
 
 def is_instance(value: Any, cls: type) -> bool:
-    """``isinstance(value, cls)``, in the kernel (``cls`` a student's class or a library's)."""
+    """``isinstance(value, cls)``, in the kernel (``cls`` a student's class or a library's).
+
+    Args:
+        value: the object to test (a student's).
+        cls: the class.
+
+    Returns:
+        bool.
+    """
     return isinstance(value, cls)
 
 
 def sampler_calls(function: Callable[..., Any], f: Callable, n_samples: int, rng: np.random.Generator) -> list:
-    """How ``function(f, sampler, n_samples, rng)`` calls its sampler: one ``[n, rng is the given rng]`` a call."""
+    """How ``function(f, sampler, n_samples, rng)`` calls its sampler: one ``[n, rng is the given rng]`` a call.
+
+    The sampler answers ``sampler(n, given)`` with ``given.normal(size=n)``.
+
+    Args:
+        function: the student's function, called as ``function(f, sampler, n_samples, rng)``.
+        f: the function whose expectation it estimates (e.g. a :class:`Power`).
+        n_samples: the number of samples it is asked for.
+        rng: the ``numpy.random.Generator`` it is given.
+
+    Returns:
+        One ``[n, is_rng]`` list a call of the sampler, in order: ``n`` the int it asked for, ``is_rng`` whether
+        it passed the very ``rng`` given.
+    """
     seen: list = []
 
     def sampler(n: int, given: Any) -> np.ndarray:
@@ -116,7 +174,11 @@ def sampler_calls(function: Callable[..., Any], f: Callable, n_samples: int, rng
 
 
 class Power:
-    """``x ** k`` elementwise (``Power(1)`` is the identity)."""
+    """``x ** k`` elementwise (``Power(1)`` is the identity).
+
+    Args:
+        k: the exponent; ``Power(k)(x)`` returns ``np.asarray(x, dtype=float) ** k``.
+    """
 
     def __init__(self, k: float) -> None:
         self.k = k
@@ -133,7 +195,12 @@ class Arange:
 
 
 class Normal:
-    """A sampler of N(loc, scale^2): ``sampler(n, rng)`` returns ``rng.normal(loc, scale, size=n)``."""
+    """A sampler of N(loc, scale^2): ``sampler(n, rng)`` returns ``rng.normal(loc, scale, size=n)``.
+
+    Args:
+        loc: the mean.
+        scale: the standard deviation.
+    """
 
     def __init__(self, loc: float = 0.0, scale: float = 1.0) -> None:
         self.loc, self.scale = loc, scale
@@ -143,7 +210,14 @@ class Normal:
 
 
 class GaussianLogDensity:
-    """``log N(z | mean, std^2)`` of a tensor ``z``, differentiable (a target ``log_p`` for the KL exercises)."""
+    """``log N(z | mean, std^2)`` of a tensor ``z``, differentiable (a target ``log_p`` for the KL exercises).
+
+    ``GaussianLogDensity(mean, std)(z)`` returns the log density at every entry of ``z`` (same shape), in nats.
+
+    Args:
+        mean: the mean.
+        std: the standard deviation (positive).
+    """
 
     def __init__(self, mean: float, std: float) -> None:
         self.mean, self.std = mean, std
@@ -153,7 +227,16 @@ class GaussianLogDensity:
 
 
 class GaussianMixtureLogDensity:
-    """``log sum_k w_k N(z | mean_k, std_k^2)`` of a tensor ``z``, differentiable and stable (logsumexp)."""
+    """``log sum_k w_k N(z | mean_k, std_k^2)`` of a tensor ``z``, differentiable and stable (logsumexp).
+
+    ``GaussianMixtureLogDensity(weights, means, stds)(z)`` returns the log density at every entry of ``z`` (same
+    shape), in nats.
+
+    Args:
+        weights: the K mixture weights w_k (positive, summing to 1).
+        means: the K means.
+        stds: the K standard deviations (positive).
+    """
 
     def __init__(self, weights: list[float], means: list[float], stds: list[float]) -> None:
         self.weights, self.means, self.stds = list(weights), list(means), list(stds)
@@ -256,6 +339,15 @@ class TableModel(torch.nn.Module):
             self.register_buffer("table", table)
 
     def forward(self, tokens: torch.Tensor, h: Any = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """The logits of the next token after each token.
+
+        Args:
+            tokens: long [B, T], token ids in 0..V-1.
+            h: a state; ignored.
+
+        Returns:
+            (logits [B, T, V], ``table[tokens]``; h_last [B, 1], zeros).
+        """
         return self.table[tokens], torch.zeros(tokens.shape[0], 1)
 
 
@@ -276,6 +368,16 @@ class CountingModel(torch.nn.Module):
         self.n_symbols, self.sharpness = n_symbols, sharpness
 
     def forward(self, tokens: torch.Tensor, h: Any = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """The logits of the next token after each token: after t + 1 tokens, ``count = h + t + 1``.
+
+        Args:
+            tokens: long [B, T]; only their shape is used.
+            h: [B, 1], the count before ``tokens``; None for 0.
+
+        Returns:
+            (logits [B, T, n_symbols]: at position t, ``sharpness`` times the one-hot vector of
+            ``(h + t + 1) mod n_symbols``; h_last [B, 1]: ``h + T``).
+        """
         count0 = torch.zeros(tokens.shape[0], 1) if h is None else h
         counts = count0 + torch.arange(1, tokens.shape[1] + 1)
         one_hot = torch.nn.functional.one_hot(counts.long() % self.n_symbols, self.n_symbols).float()
@@ -388,6 +490,14 @@ class MaskedConvStack(torch.nn.Module):
         self.masks = [torch.tensor(m, dtype=torch.float32) for m in masks]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The convolutions with masked kernels (``weight * mask``), tanh between them.
+
+        Args:
+            x: float [B, 1, H, W].
+
+        Returns:
+            float [B, 1, H, W].
+        """
         for i, (conv, mask) in enumerate(zip(self.convs, self.masks, strict=True)):
             x = torch.nn.functional.conv2d(x, conv.weight * mask, conv.bias, padding=conv.padding)
             if i < len(self.convs) - 1:
@@ -407,6 +517,14 @@ class SquaredInput(torch.nn.Module):
         self.model = model
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The model applied to ``x * x``.
+
+        Args:
+            x: the input the model takes, e.g. float [B, 1, H, W].
+
+        Returns:
+            ``model(x * x)``.
+        """
         return self.model(x * x)
 
 
@@ -422,6 +540,14 @@ class ConcatChannels(torch.nn.Module):
         self.parts = torch.nn.ModuleList(models)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Every model's output on ``x``, concatenated along the channels.
+
+        Args:
+            x: [B, C, H, W].
+
+        Returns:
+            [B, sum_i C_i, H, W], the models' outputs in the order given.
+        """
         return torch.cat([model(x) for model in self.parts], dim=1)
 
 
@@ -440,6 +566,14 @@ class ConstantLogits(torch.nn.Module):
         self.logit = math.log(p / (1 - p))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The same logit at every pixel, whatever ``x``.
+
+        Args:
+            x: float [B, 1, H, W] (only its shape, dtype and device are used).
+
+        Returns:
+            logits of ``x``'s shape, every entry ``log(p / (1 - p))``.
+        """
         return torch.full_like(x, self.logit)
 
 
@@ -455,6 +589,15 @@ class RasterCopyLogits(torch.nn.Module):
         self.unused = torch.nn.Parameter(torch.zeros(()))  # so that next(model.parameters()) works
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The logit of every pixel from the pixel before it in raster order.
+
+        Args:
+            x: float [B, 1, H, W] of 0/1.
+
+        Returns:
+            logits [B, 1, H, W]: 0 at raster index 0; at index i > 0, ``40 * x[i - 1] - 20`` (+20 after a 1,
+            -20 after a 0).
+        """
         flat = x.reshape(len(x), -1)
         previous = torch.cat([torch.zeros(len(x), 1), flat[:, :-1]], dim=1)
         logits = 40.0 * previous - 20.0
@@ -538,6 +681,15 @@ class CopyPreviousLevel(torch.nn.Module):
         self.unused = torch.nn.Parameter(torch.zeros(()))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The logits of every pixel's level from the level before it in raster order.
+
+        Args:
+            x: long [B, 1, H, W], levels in 0..K-1.
+
+        Returns:
+            logits [B, K, H, W]: all zeros at raster index 0; at index i > 0, ``sharpness`` times the one-hot
+            vector of the level at index i - 1.
+        """
         flat = x.reshape(len(x), -1)
         previous = torch.cat([flat[:, :1], flat[:, :-1]], dim=1)
         logits = self.sharpness * torch.nn.functional.one_hot(previous, self.n_levels).float().permute(0, 2, 1)
@@ -562,6 +714,14 @@ class FixedLevels(torch.nn.Module):
         self.unused = torch.nn.Parameter(torch.zeros(()))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The same logits at every pixel, whatever ``x``.
+
+        Args:
+            x: [B, 1, H, W] (only its batch size and image size are used).
+
+        Returns:
+            logits [B, K, H, W]: ``log probs[k]`` in channel k at every pixel.
+        """
         return self.logits[None, :, None, None].expand(len(x), -1, *x.shape[-2:]).clone()
 
 
@@ -582,6 +742,15 @@ class LabelLevel(torch.nn.Module):
         self.unused = torch.nn.Parameter(torch.zeros(()))
 
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """The logits of level ``y[b]`` at every pixel of image b.
+
+        Args:
+            x: [B, 1, H, W] (only its image size is used).
+            y: long [B], the labels, levels in 0..K-1.
+
+        Returns:
+            logits [B, K, H, W]: ``sharpness`` times the one-hot vector of ``y[b]`` at every pixel of image b.
+        """
         one_hot = torch.nn.functional.one_hot(torch.as_tensor(y).long(), self.n_levels).float()
         return (self.sharpness * one_hot)[:, :, None, None].expand(-1, -1, *x.shape[-2:]).clone()
 
@@ -595,7 +764,8 @@ def time_dependencies(model: Callable[..., Any], x: Any, in_dim: int = -1, out_d
     Args:
         model: a callable on a float tensor (a student's layer or network).
         x: the float input, e.g. [B, C, T] (time on ``in_dim``); a leaf copy of it is made that requires grad.
-        in_dim: the time axis of the input; out_dim: the time axis of the output.
+        in_dim: the time axis of the input.
+        out_dim: the time axis of the output.
 
     Returns:
         bool tensor [T_out, T_in]: entry (t, s) is True when some output at position t has a nonzero gradient with
@@ -619,7 +789,8 @@ def load_state(module: torch.nn.Module, state: dict) -> list[str]:
     """``module.load_state_dict(state, strict=False)``: set some parameters of a student's module to given values.
 
     Args:
-        module: the student's module; state: {parameter name: tensor}, e.g. ``{"query.weight": w}``.
+        module: the student's module.
+        state: {parameter name: tensor}, e.g. ``{"query.weight": w}``.
 
     Returns:
         The names in ``state`` the module does not have (sorted); empty when every one was set.
@@ -637,6 +808,10 @@ class MarkovNext:
     ``MarkovNext(init, trans)(prefix)`` returns ``init`` for the empty prefix, else ``trans[prefix[-1]]``:
     the distribution of the next symbol depends on the decoded prefix, as an autoregressive model's does.
     ``init``: [K]; ``trans``: [K, K], rows summing to 1.
+
+    Args:
+        init: [K], the distribution of the first symbol (stored as a float64 array).
+        trans: [K, K], ``trans[i, j]`` the probability of symbol j after symbol i (stored as a float64 array).
     """
 
     def __init__(self, init: Any, trans: Any) -> None:
@@ -650,6 +825,12 @@ def decoder_calls(decode: Callable[..., Any], bits: str, next_distribution: Call
                   n_symbols: int) -> tuple:
     """``decode(bits, recorder, n_symbols)``, where ``recorder`` passes every call on to ``next_distribution``
     and writes down its prefix.
+
+    Args:
+        decode: the student's decoder, ``decode(bits, next_distribution, n_symbols)``.
+        bits: the code, a string of ``"0"`` and ``"1"``.
+        next_distribution: the distributions to decode with (e.g. a :class:`MarkovNext`), ``prefix -> [K]``.
+        n_symbols: the length of the message.
 
     Returns:
         (what ``decode`` returned, converted to a list of ints; the prefixes it asked about, in order, each a list

@@ -64,6 +64,15 @@ class ShapeSource:
 
     ``templates``: uint8 [K, H, W] in {0, 1}; ``weights``: [K] mixture weights pi (sum 1);
     ``eps``: the probability that a pixel is flipped, in [0, 0.5].
+
+    Args:
+        templates: [K, H, W] of 0/1 (stored as uint8).
+        weights: [K] mixture weights pi, non-negative, summing to 1 (stored as float64).
+        eps: the probability that a pixel is flipped, in [0, 0.5].
+
+    Raises:
+        ValueError: when ``templates`` is not a [K, H, W] array of 0/1, ``weights`` are not K non-negative numbers
+            that sum to 1, or ``eps`` is outside [0, 0.5].
     """
 
     templates: np.ndarray
@@ -84,16 +93,34 @@ class ShapeSource:
 
     @property
     def image_shape(self) -> tuple[int, int]:
-        """(H, W)."""
+        """(H, W).
+
+        Returns:
+            (H, W), the height and width of an image in pixels.
+        """
         return int(self.templates.shape[1]), int(self.templates.shape[2])
 
     @property
     def n_pixels(self) -> int:
-        """D = H * W."""
+        """D = H * W.
+
+        Returns:
+            D, the number of pixels of an image.
+        """
         return int(self.templates.shape[1] * self.templates.shape[2])
 
     def sample(self, n: int, rng: np.random.Generator | int | None = None, *, return_labels: bool = False):
-        """``n`` images, uint8 [n, H, W] in {0, 1} (and the template indices [n] if ``return_labels``)."""
+        """``n`` images, uint8 [n, H, W] in {0, 1} (and the template indices [n] if ``return_labels``).
+
+        Args:
+            n: the number of images.
+            rng: a ``numpy.random.Generator``, or a seed (an int or None) for a new one.
+            return_labels: also return the template each image was drawn from.
+
+        Returns:
+            The images, uint8 [n, H, W] in {0, 1}; with ``return_labels``, a tuple (images, labels) with labels the
+            template indices, int [n] in 0..K-1.
+        """
         rng = _as_generator(rng)
         labels = rng.choice(len(self.templates), size=n, p=self.weights)
         flips = rng.random((n, *self.image_shape)) < self.eps
@@ -101,7 +128,17 @@ class ShapeSource:
         return (images, labels) if return_labels else images
 
     def log_joint(self, x: np.ndarray) -> np.ndarray:
-        """log pi_k + log p(x | k) for every image and template, [N, K], in nats."""
+        """log pi_k + log p(x | k) for every image and template, [N, K], in nats.
+
+        Args:
+            x: N images of 0/1, [N, H, W] (or [N, 1, H, W], [N, D]).
+
+        Returns:
+            A float array [N, K]: log pi_k + log p(x_n | k) in nats (``-inf`` where impossible, e.g. eps = 0).
+
+        Raises:
+            ValueError: when an image does not have D pixels.
+        """
         x = np.asarray(x, dtype=float).reshape(len(x), -1)
         if x.shape[1] != self.n_pixels:
             raise ValueError(f"images must have {self.n_pixels} pixels, got {x.shape[1]}")
@@ -114,11 +151,31 @@ class ShapeSource:
             return np.log(self.weights) + log_flip + log_same
 
     def log_prob(self, x: np.ndarray) -> np.ndarray:
-        """Exact log p(x) in nats for images [N, H, W] (or [N, 1, H, W], [N, D]) of 0/1; returns [N]."""
+        """Exact log p(x) in nats for images [N, H, W] (or [N, 1, H, W], [N, D]) of 0/1; returns [N].
+
+        Args:
+            x: N images of 0/1, [N, H, W] (or [N, 1, H, W], [N, D]).
+
+        Returns:
+            A float array [N]: log p(x_n) in nats per image (a log-sum-exp over the templates).
+
+        Raises:
+            ValueError: when an image does not have D pixels.
+        """
         return _logsumexp(self.log_joint(x), axis=1)
 
     def posterior(self, x: np.ndarray) -> np.ndarray:
-        """p(k | x), [N, K]."""
+        """p(k | x), [N, K].
+
+        Args:
+            x: N images of 0/1, [N, H, W] (or [N, 1, H, W], [N, D]).
+
+        Returns:
+            A float array [N, K]: the posterior probability of each template given each image (rows sum to 1).
+
+        Raises:
+            ValueError: when an image does not have D pixels.
+        """
         joint = self.log_joint(x)
         return np.exp(joint - _logsumexp(joint, axis=1)[:, None])
 
@@ -127,6 +184,14 @@ class ShapeSource:
 
         H(X) = H(pi) + D h(eps) - E_x[H(p(k | x))]: the first two terms exact, the last one a Monte
         Carlo average over ``n_samples`` images from the source (it is the only random part).
+
+        Args:
+            n_samples: the number of images of the Monte Carlo average.
+            rng: a ``numpy.random.Generator``, or a seed (an int or None) for a new one; by default seed 0.
+
+        Returns:
+            (H(X), standard error), both in nats per image; the standard error is that of the Monte Carlo term
+            (``inf`` when ``n_samples`` is 1).
         """
         x = self.sample(n_samples, rng)
         post = self.posterior(x)
@@ -138,26 +203,59 @@ class ShapeSource:
         return exact - float(np.mean(terms)), stderr
 
     def all_images(self) -> np.ndarray:
-        """Every binary image of this size, uint8 [2^D, H, W] (only for D <= 20)."""
+        """Every binary image of this size, uint8 [2^D, H, W] (only for D <= 20).
+
+        Returns:
+            uint8 [2^D, H, W] of 0/1, in the order of ``itertools.product((0, 1), repeat=D)`` (raster order, the
+            last pixel varying fastest).
+
+        Raises:
+            ValueError: when D > 20.
+        """
         if self.n_pixels > 20:
             raise ValueError(f"2^{self.n_pixels} images are too many to enumerate")
         grid = np.array(list(itertools.product((0, 1), repeat=self.n_pixels)), dtype=np.uint8)
         return grid.reshape(-1, *self.image_shape)
 
     def exact_entropy(self) -> float:
-        """H(X) in nats per image by summing over all 2^D images (only for D <= 20)."""
+        """H(X) in nats per image by summing over all 2^D images (only for D <= 20).
+
+        Returns:
+            The exact entropy H(X) = -sum_x p(x) log p(x), in nats per image.
+
+        Raises:
+            ValueError: when D > 20 (from :meth:`all_images`).
+        """
         logp = self.log_prob(self.all_images())
         p = np.exp(logp)
         return float(-np.sum(p[p > 0] * logp[p > 0]))
 
     def independent_pixel_probs(self) -> np.ndarray:
-        """The exact marginal p(x_d = 1) of every pixel, [H, W]."""
+        """The exact marginal p(x_d = 1) of every pixel, [H, W].
+
+        Returns:
+            A float array [H, W]: ``eps + (1 - 2 eps) sum_k pi_k t_k`` at every pixel (t_k the templates).
+        """
         on = np.tensordot(self.weights, self.templates.astype(float), axes=1)
         return self.eps + (1 - 2 * self.eps) * on
 
 
 def place(shape: tuple[str, ...], size: int, top: int, left: int) -> np.ndarray:
-    """A [size, size] uint8 canvas with ``shape`` ('#' = 1) drawn with its top-left corner at (top, left)."""
+    """A [size, size] uint8 canvas with ``shape`` ('#' = 1) drawn with its top-left corner at (top, left).
+
+    Args:
+        shape: the shape's rows as strings, ``'#'`` for a 1 pixel (any other character a 0), e.g. ``SHAPES["plus"]``.
+        size: the canvas's height and width in pixels.
+        top: the row of the shape's top-left corner.
+        left: the column of the shape's top-left corner.
+
+    Returns:
+        uint8 [size, size] of 0/1: the shape's pixels in rows ``top`` to ``top + h - 1`` and columns ``left`` to
+        ``left + w - 1`` (h x w the shape's size), zeros elsewhere.
+
+    Raises:
+        ValueError: when the shape does not fit in the canvas at (top, left).
+    """
     rows = np.array([[ch == "#" for ch in row] for row in shape], dtype=np.uint8)
     h, w = rows.shape
     if top < 0 or left < 0 or top + h > size or left + w > size:
@@ -176,6 +274,18 @@ def make_shapes(
     """The course's source: every shape of :data:`SHAPES` at every corner, equally likely, flipped with ``eps``.
 
     With the defaults: 16 templates on 8x8 images.
+
+    Args:
+        eps: the probability that a pixel is flipped, in [0, 0.5].
+        size: the images' height and width in pixels.
+        shapes: the shapes, name -> rows (as in :data:`SHAPES`); by default :data:`SHAPES`.
+        corners: the (top, left) positions of the shapes' top-left corners.
+
+    Returns:
+        :class:`ShapeSource` with ``len(shapes) * len(corners)`` equally likely templates, uint8 [K, size, size].
+
+    Raises:
+        ValueError: when a shape does not fit at a corner, or ``eps`` is outside [0, 0.5].
     """
     shapes = SHAPES if shapes is None else shapes
     templates = np.stack([place(s, size, top, left) for s in shapes.values() for top, left in corners])
@@ -188,6 +298,16 @@ def make_patterns(eps: float = 0.05, size: int = 8) -> ShapeSource:
     Horizontal stripes, vertical stripes and checkerboards of period 2 (2 phases each), diagonal and
     anti-diagonal stripes of period 3 (3 phases each). With the defaults the entropy is about
     15.2 nats per image (:meth:`ShapeSource.entropy`).
+
+    Args:
+        eps: the probability that a pixel is flipped, in [0, 0.5].
+        size: the images' height and width in pixels.
+
+    Returns:
+        :class:`ShapeSource` with 12 equally likely templates, uint8 [12, size, size].
+
+    Raises:
+        ValueError: when ``eps`` is outside [0, 0.5].
     """
     rows, cols = np.mgrid[:size, :size]
     templates = []

@@ -1,30 +1,29 @@
-"""Shared fixtures (a scratch copy of the course in which grading can write freely), the order of the tests,
-and the summary that ``make test`` ends with (which visible checks caught the mutants)."""
+"""The order of the tests, the shared grading run's start and end, and the summary that ``make test`` ends with
+(which visible checks caught the mutants)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from autograder.core import copy_course
-
-LONGEST_FIRST = ("test_grading.py", "test_mutants.py", "test_colab.py", "test_dask.py")
-"""``make test`` hands whole files to its two workers (``--dist loadfile``): the longest go first, so that one worker
-starts the shared grading run at once while the other works through the rest. (``--dist loadgroup`` would group by
-``xdist_group`` mark, but with pytest 9 and xdist 3.8 it does not: the shared run's tests landed on both workers
-and one of them waited on the run's lock for 400 s doing nothing.)"""
-
-
-@pytest.fixture
-def scratch_course(tmp_path: Path) -> Path:
-    return copy_course(tmp_path / "course")
+FIRST = ("test_mutants.py", "test_colab.py", "test_class_report.py", "test_dask.py", "test_term.py")
+LAST = ("test_grading.py",)
+"""``make test`` hands each test module (each class of ``test_mutants.py``: one per assignment) to one of its workers
+(``--dist loadscope``), in this order: the longest first, the tests of the shared grading run last, which grades in the
+background meanwhile (:func:`test_grading.start_shared_run`). A module's tests stay on one worker, so a module's
+expensive fixtures run once."""
 
 
+@pytest.hookimpl(trylast=True)  # after -k and -m deselected what does not run
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Files in :data:`LONGEST_FIRST` order, then the rest as collected (a stable sort)."""
-    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+    """Files in :data:`FIRST` order, then the rest as collected, :data:`LAST` at the end (a stable sort); the shared
+    grading run started when a collected test needs it."""
+    rank = {name: i for i, name in enumerate(FIRST)}
+    rank.update({name: len(FIRST) + 2 + i for i, name in enumerate(LAST)})
+    items.sort(key=lambda item: rank.get(item.path.name, len(FIRST) + 1))
+    if any("graded" in getattr(item, "fixturenames", ()) for item in items):
+        from test_grading import start_shared_run
+
+        start_shared_run()
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -32,6 +31,13 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         from test_mutants import REPORT
 
         REPORT.unlink(missing_ok=True)  # this run's mutants only
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not hasattr(session.config, "workerinput"):  # every worker is done: the shared grading run is needed no more
+        from test_grading import stop_shared_run
+
+        stop_shared_run()
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # noqa: ANN001

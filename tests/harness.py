@@ -3,8 +3,9 @@
 This is what grading does, without the kernel start and the database: every code cell of the *source* notebook
 but the test cells runs in order in one namespace, the "kernel" (``NBGRADER_EXECUTION=autograde`` so long
 demonstrations shrink), the student's answer cells replaced by the implementation under test; the test cells run in
-a :class:`autograder.judge.Judge` that reaches that namespace through :mod:`autograder.in_kernel`'s codec, the same
-requests and replies as in grading, and earn the points the judge gives. Errors in other cells do not stop the run,
+a :class:`autograder.grading.judge.Judge` that reaches that namespace through :mod:`autograder.kernel.serve`'s codec,
+the same requests and replies as in grading, and earn the points the judge gives. Errors in other cells do not stop the
+run,
 as in nbgrader (``allow_errors``). Used by ``tests/test_mutants.py``.
 """
 
@@ -12,13 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import io
+import multiprocessing
 import os
-import pickle
 import signal
-import struct
 import time
+import traceback
 import warnings
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import nbformat
@@ -26,7 +28,6 @@ import nbformat
 from autograder.core import (
     ROOT,
     assignments,
-    grade_test_ids,
     graded_assignments,
     is_answer,
     is_test,
@@ -35,7 +36,7 @@ from autograder.core import (
     source_path,
 )
 
-__all__ = ["ROOT", "SOLUTIONS", "Outcome", "Prefix", "assignments", "grade_test_ids", "graded_assignments",
+__all__ = ["ROOT", "SOLUTIONS", "Outcome", "Prefix", "assignments", "graded_assignments",
            "load_mutants", "nbgrader_meta", "run_tests", "solution_ids", "source_notebook"]
 
 SOLUTIONS = ROOT / "solutions"
@@ -70,6 +71,9 @@ class Outcome:
     visible_failures: dict[str, str] = field(default_factory=dict)
     #: the test cell at which a run with ``stop_at_visible_failure`` ended (``None``: it ran to the end)
     stopped_at: str | None = None
+    #: (:func:`run_tests` only) the source notebook up to its last test cell, as grading leaves it: each code cell
+    #: with what it printed and its error, each test cell with the judge's outputs (``CellVerdict.outputs``)
+    notebook: nbformat.NotebookNode | None = None
 
     @property
     def score(self) -> float:
@@ -152,8 +156,8 @@ class _Generators:
 def _judge_for(assignment: str, namespace: dict):
     """The judge of a run: the test cells run in it, against ``namespace`` through the same codec as in grading, each
     side with its own global random generators."""
-    from autograder import in_kernel
-    from autograder.judge import Judge, prelude
+    from autograder.grading.judge import Judge, prelude
+    from autograder.kernel import serve as in_kernel
 
     judge = namespace.get(JUDGE_KEY)
     if judge is None:
@@ -173,7 +177,8 @@ def _judge_for(assignment: str, namespace: dict):
 def _run_cells(assignment: str, cells: list, first: int, namespace: dict, outcome: Outcome,
                replacements: dict[str, str], stop_at_visible_failure: bool) -> None:
     """Run ``cells[first:]`` of ``assignment``'s source notebook in ``namespace``, recording into ``outcome``: the
-    test cells in the judge (:mod:`autograder.judge`), as grading runs them, the other cells in ``namespace``."""
+    test cells in the judge (:mod:`autograder.grading.judge`), as grading runs them, the other cells in
+    ``namespace``."""
     sink = io.StringIO()
     judge = _judge_for(assignment, namespace)
     for index, cell in enumerate(cells[first:], start=first):
@@ -182,9 +187,11 @@ def _run_cells(assignment: str, cells: list, first: int, namespace: dict, outcom
         meta = nbgrader_meta(cell)
         grade_id = meta.get("grade_id", f"cell{index}")
         source = replacements.get(grade_id, cell.source)
+        cell.source, cell.outputs = source, []
         if is_test(cell):
             with judge.generators.judging():
                 verdict = judge.run_cell(source, grade_id, float(meta.get("points", 0)))
+            cell.outputs = verdict.outputs()
             outcome.max_points[grade_id] = verdict.max_points
             outcome.points[grade_id] = verdict.points
             if verdict.failed:
@@ -195,25 +202,33 @@ def _run_cells(assignment: str, cells: list, first: int, namespace: dict, outcom
                 outcome.stopped_at = grade_id
                 return
             continue
+        error = None
         try:
             with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
                 exec(compile(source, f"<{assignment}:{grade_id}>", "exec"), namespace)  # noqa: S102
         except KeyboardInterrupt:
             raise
-        except BaseException:  # noqa: BLE001 - a student's cell may raise anything, SystemExit too
-            pass
+        except BaseException as exc:  # noqa: BLE001 - a student's cell may raise anything, SystemExit too
+            error = nbformat.v4.new_output("error", ename=type(exc).__name__, evalue=str(exc),
+                                           traceback=traceback.format_exception_only(type(exc), exc))
+        if sink.getvalue():
+            cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=sink.getvalue()))
+        if error is not None:
+            cell.outputs.append(error)
         sink.seek(0)
         sink.truncate()
 
 
-def _cells_to_run(assignment: str, replacements: dict[str, str]) -> list:
+def _cells_to_run(assignment: str, replacements: dict[str, str]) -> nbformat.NotebookNode:
+    """``assignment``'s source notebook up to its last test cell (the cells after it earn no points and cannot
+    change any: they need not run)."""
     nb = source_notebook(assignment)
     unknown = set(replacements) - set(solution_ids(nb))
     if unknown:
         raise KeyError(f"{assignment} has no answer cells {sorted(unknown)}")
-    # The cells after the last test cell earn no points and cannot change any: they need not run.
     last_test = max(i for i, c in enumerate(nb.cells) if is_test(c))
-    return nb.cells[: last_test + 1]
+    nb.cells = nb.cells[: last_test + 1]
+    return nb
 
 
 def run_tests(assignment: str, replacements: dict[str, str] | None = None, *,
@@ -233,38 +248,16 @@ def run_tests(assignment: str, replacements: dict[str, str] | None = None, *,
 
     threads = torch.get_num_threads()  # a notebook may change it; the next run must start alike
     replacements = dict(replacements or {})
-    cells = _cells_to_run(assignment, replacements)
-    outcome = Outcome()
+    nb = _cells_to_run(assignment, replacements)
+    outcome = Outcome(notebook=nb)
     with _grading_environment(SOLUTIONS / assignment):
-        _run_cells(assignment, cells, 0, {"__name__": "__main__"}, outcome, replacements, stop_at_visible_failure)
+        _run_cells(assignment, nb.cells, 0, {"__name__": "__main__"}, outcome, replacements, stop_at_visible_failure)
         plt.close("all")
         torch.set_num_threads(threads)
     return outcome
 
 
 # --- the same, from a process that already ran the cells before the answer --------------------------------
-
-
-def _send(fd: int, obj: object) -> None:
-    data = pickle.dumps(obj)
-    os.write(fd, struct.pack("!Q", len(data)))
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-def _receive(fd: int) -> object:
-    def exactly(n: int) -> bytes:
-        chunks = b""
-        while len(chunks) < n:
-            chunk = os.read(fd, n - len(chunks))
-            if not chunk:
-                raise EOFError("the other process closed the pipe")
-            chunks += chunk
-        return chunks
-
-    (length,) = struct.unpack("!Q", exactly(8))
-    return pickle.loads(exactly(length))  # noqa: S301 - our own child process
 
 
 class Prefix:
@@ -277,30 +270,31 @@ class Prefix:
 
     def __init__(self, assignment: str, cell_id: str) -> None:
         self.assignment = assignment
-        self._cells = _cells_to_run(assignment, {cell_id: ""})  # a KeyError for a cell_id that is no answer
+        self._cells = _cells_to_run(assignment, {cell_id: ""}).cells  # a KeyError for a cell_id that is no answer
         self._answers = {nbgrader_meta(c)["grade_id"]: i for i, c in enumerate(self._cells) if is_answer(c)}
         self.cell_id, self._first = cell_id, self._position(cell_id)
-        requests_r, self._requests = os.pipe()
-        self._replies, replies_w = os.pipe()
+        # pickled messages over two one-way pipes, kept across the fork (multiprocessing's framing)
+        requests_r, self._requests = multiprocessing.Pipe(duplex=False)
+        self._replies, replies_w = multiprocessing.Pipe(duplex=False)
         self.pid = os.fork()
         if self.pid == 0:  # the prefix process: it never returns to pytest
             code = 1
             try:
-                os.close(self._requests)
-                os.close(self._replies)
+                self._requests.close()
+                self._replies.close()
                 self._serve(requests_r, replies_w)
                 code = 0
             finally:
                 os._exit(code)
-        os.close(requests_r)
-        os.close(replies_w)
+        requests_r.close()
+        replies_w.close()
 
     def _position(self, cell_id: str) -> int:
         if cell_id not in self._answers:  # the same KeyError as run_tests
             raise KeyError(f"{self.assignment} has no answer cells {[cell_id]}")
         return self._answers[cell_id]
 
-    def _serve(self, requests: int, replies: int) -> None:
+    def _serve(self, requests: Connection, replies: Connection) -> None:
         import matplotlib
 
         matplotlib.use("Agg")
@@ -308,13 +302,13 @@ class Prefix:
         namespace: dict = {"__name__": "__main__"}
         with _grading_environment(SOLUTIONS / self.assignment):
             _run_cells(self.assignment, self._cells[: self._first], 0, namespace, outcome, {}, False)
-            while (request := _receive(requests)) is not None:
+            while (request := requests.recv()) is not None:
                 if request[0] == "advance":  # run the cells up to the later answer cell, here, and wait there
                     cell_id = request[1]
                     first = self._position(cell_id)
                     _run_cells(self.assignment, self._cells[:first], self._first, namespace, outcome, {}, False)
                     self.cell_id, self._first = cell_id, first
-                    _send(replies, first)
+                    replies.send(first)
                     continue
                 _, source, stop = request
                 child = os.fork()
@@ -323,18 +317,18 @@ class Prefix:
                     try:
                         _run_cells(self.assignment, self._cells, self._first, namespace, outcome,
                                    {self.cell_id: source}, stop)
-                        _send(replies, outcome)
+                        replies.send(outcome)
                         code = 0
                     finally:
                         os._exit(code)
                 _, status = os.waitpid(child, 0)
                 if status != 0:
-                    _send(replies, RuntimeError(f"the run of {self.cell_id} ended with status {status}"))
+                    replies.send(RuntimeError(f"the run of {self.cell_id} ended with status {status}"))
 
     def run(self, source: str, *, stop_at_visible_failure: bool = False) -> Outcome:
         """The outcome of the notebook with the answer cell replaced by ``source`` (see :func:`run_tests`)."""
-        _send(self._requests, ("run", source, stop_at_visible_failure))
-        reply = _receive(self._replies)
+        self._requests.send(("run", source, stop_at_visible_failure))
+        reply = self._replies.recv()
         if isinstance(reply, BaseException):
             raise reply
         return reply
@@ -349,16 +343,16 @@ class Prefix:
         if first < self._first:
             raise ValueError(f"{cell_id} comes before {self.cell_id}: a Prefix runs forward only")
         if first > self._first:
-            _send(self._requests, ("advance", cell_id))
-            reply = _receive(self._replies)
+            self._requests.send(("advance", cell_id))
+            reply = self._replies.recv()
             assert reply == first, reply
         self.cell_id, self._first = cell_id, first
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
-            _send(self._requests, None)
-        os.close(self._requests)
-        os.close(self._replies)
+            self._requests.send(None)
+        self._requests.close()
+        self._replies.close()
         for _ in range(100):  # 10 s, then killed by its pid
             if os.waitpid(self.pid, os.WNOHANG)[0]:
                 return

@@ -1,38 +1,33 @@
-"""The class report (``autograder/class_report.py``) on a made-up class, and on a class with nothing to report.
+"""The class report (``autograder/results/class_report.py``) on a made-up class, and on a class with nothing to report.
 
 No grading run of its own: the class's hand-ins are the reference answers of ``02_entropy`` and its WRONG
 mutants (``tests/mutants/02_entropy.py``), several students to a mutant. Each distinct hand-in runs once,
-in-process (the source notebook's cells, visible and hidden tests, as nbgrader runs them), and what nbgrader
-would have left is written from it: the autograded notebook with each cell's output (a failed test's
-``AssertionError`` with its whole message), the gradebook (through nbgrader's own API) and ``report.csv``.
-The points each test cell earns are taken from ``tests/harness.run_tests``, the in-process grader that
-``tests/test_mutants.py`` uses, so the counts the report must show come from the mutants given, not from the
-report's own reading. One more test reads the report that the shared grading run of ``tests/test_grading.py``
+in-process, through ``tests/harness.run_tests`` (the in-process grader that ``tests/test_mutants.py`` uses: its test
+cells in the judge), and what nbgrader would have left is written from it: the autograded notebook with each cell's
+outputs (a failed test's error with its whole message, as the judge writes it), the gradebook (through nbgrader's
+own API) and ``report.csv``. So the counts the report must show come from the mutants given, not from the report's
+own reading. One more test reads the report that the shared grading run of ``tests/test_grading.py``
 wrote (real nbgrader output) when that run is part of the session.
 """
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import csv
-import io
 import os
 import re
 import shutil
 import subprocess
 import sys
-import traceback
-import warnings
 from collections import Counter
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from autograder import class_report
 from autograder.core import copy_course, is_answer
-from autograder.release import blank_hand_in
+from autograder.grading.grade import REPORT_COLUMNS
+from autograder.release.notebooks import blank_hand_in
+from autograder.results import class_report
 from harness import ROOT, load_mutants, nbgrader_meta, run_tests, source_notebook
 
 # nbgrader's gradebook warns (SQLAlchemy) when a submission is added; it does so in `nbgrader autograde` too
@@ -41,50 +36,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
 ASSIGNMENT = "02_entropy"
 """The made-up class's assignment: its notebook runs in well under a second in-process."""
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-def execute(assignment: str, replacements: dict[str, str]) -> nbformat.NotebookNode:
-    """The source notebook with ``replacements`` in its answer cells, run in one namespace, with outputs.
-
-    Each code cell gets what nbgrader's autograde leaves in it: its stdout as a stream output and, if it
-    raised, an ``error`` output (``ename``, the whole message as ``evalue``, a traceback).
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import torch
-
-    threads = torch.get_num_threads()
-    nb = copy.deepcopy(source_notebook(assignment))
-    namespace: dict = {"__name__": "__main__"}
-    old_cwd, old_env = Path.cwd(), dict(os.environ)
-    os.environ.update(NBGRADER_EXECUTION="autograde", MPLBACKEND="Agg")
-    os.chdir(ROOT / "solutions" / assignment)
-    try:
-        for count, cell in enumerate((c for c in nb.cells if c.cell_type == "code"), start=1):
-            grade_id = nbgrader_meta(cell).get("grade_id")
-            if grade_id in replacements:
-                cell.source = replacements[grade_id]
-            out = io.StringIO()
-            cell.outputs, cell.execution_count = [], count
-            try:
-                with warnings.catch_warnings(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-                    warnings.simplefilter("ignore")
-                    exec(compile(cell.source, f"<{grade_id}>", "exec"), namespace)  # noqa: S102
-            except BaseException as exc:  # noqa: BLE001 - a wrong answer may raise anything
-                error = nbformat.v4.new_output("error", ename=type(exc).__name__, evalue=str(exc),
-                                               traceback=traceback.format_exception_only(type(exc), exc))
-                cell.outputs.append(error)
-            if out.getvalue():
-                cell.outputs.insert(0, nbformat.v4.new_output("stream", name="stdout", text=out.getvalue()))
-            plt.close("all")
-    finally:
-        os.chdir(old_cwd)
-        os.environ.clear()
-        os.environ.update(old_env)
-        torch.set_num_threads(threads)
-    return nb
 
 
 def register(gradebook, assignment: str) -> dict[str, tuple[str, float]]:
@@ -105,7 +56,7 @@ def make_class(state: Path, profiles: list[tuple[str, dict[str, str], int]], cha
     """Grade-like state for a made-up class: ``profiles`` is [(label, replacements, how many students)].
 
     ``changes`` alters students' rows of ``report.csv`` ({student: {column: value}}), ``extra_rows`` are
-    rows of hand-ins that were not graded.
+    rows ({column: value}, every column of ``REPORT_COLUMNS``) of hand-ins that were not graded.
 
     Returns, per student, the points per test cell from ``harness.run_tests`` and the error message of
     each failed test cell of the executed notebook.
@@ -119,15 +70,15 @@ def make_class(state: Path, profiles: list[tuple[str, dict[str, str], int]], cha
         cells = register(gradebook, ASSIGNMENT)
         number = 0
         for label, replacements, count in profiles:
-            executed = execute(ASSIGNMENT, replacements)
             outcome = run_tests(ASSIGNMENT, replacements)
+            executed = outcome.notebook  # with each cell's outputs, the test cells' from the judge, as grading writes
             messages = {}
             for cell in executed.cells:
                 test = nbgrader_meta(cell).get("grade_id")
                 errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
                 if test in outcome.points and errors:
                     messages[test] = (errors[0].ename, errors[0].evalue)
-            # the two in-process runs agree on which tests fail
+            # the failed test cells are those that lost points
             assert set(messages) == {t for t, p in outcome.points.items() if p < outcome.max_points[t]}, label
             for _ in range(count):
                 number += 1
@@ -147,13 +98,12 @@ def make_class(state: Path, profiles: list[tuple[str, dict[str, str], int]], cha
                 gradebook.db.commit()
                 row = {"student": student, "assignment": ASSIGNMENT, "autograded": outcome.score,
                        "max_autograded": outcome.max_score, "status": "graded", "repaired": "", "flags": "",
-                       "detail": "", "seconds": f"{number * 1.5:.1f}"}
+                       "late": "", "detail": "", "seconds": f"{number * 1.5:.1f}"}
                 row.update((changes or {}).get(student, {}))
-                rows.append(list(row.values()))
+                rows.append(row)
     with (state / "report.csv").open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["student", "assignment", "autograded", "max_autograded", "status", "repaired", "flags",
-                         "detail", "seconds"])
+        writer = csv.DictWriter(handle, REPORT_COLUMNS)
+        writer.writeheader()
         writer.writerows(rows)
         writer.writerows(extra_rows)
     return truth
@@ -184,7 +134,9 @@ CHANGES = {
     "s05": {"repaired": "renamed Copy of 02_entropy.ipynb to 02_entropy.ipynb; saved by Colab"},
     "s06": {"status": "timed out", "flags": "1 cell(s) stopped after running too long"},
 }
-NOT_GRADED = [["garbage", ASSIGNMENT, "", "", "not graded", "", "", "not a notebook (not JSON)", "0.0"]]
+NOT_GRADED = [dict.fromkeys(REPORT_COLUMNS, "") | {"student": "garbage", "assignment": ASSIGNMENT,
+                                                    "status": "not graded", "detail": "not a notebook (not JSON)",
+                                                    "seconds": "0.0"}]
 
 
 def expected_mistakes(truth: dict, function_tests: dict[str, list[str]]) -> tuple[dict[str, Counter], set]:
@@ -305,8 +257,9 @@ def test_none_graded_and_a_failed_run_say_so(tmp_path):
     markdown = md_path.read_text()
     assert "No hand-in was graded" in markdown and "There is no report.csv" in markdown
     with (state / "report.csv").open("w", newline="") as handle:
-        csv.writer(handle).writerows([["student", "assignment", "autograded", "max_autograded", "status",
-                                       "repaired", "flags", "detail", "seconds"], NOT_GRADED[0]])
+        writer = csv.DictWriter(handle, REPORT_COLUMNS)
+        writer.writeheader()
+        writer.writerow(NOT_GRADED[0])
     _, md_path = class_report.write(state, ROOT)
     markdown = md_path.read_text()
     assert "0 of 1 hand-in graded in this run" in markdown and "No hand-in was graded" in markdown
@@ -317,12 +270,12 @@ def test_none_graded_and_a_failed_run_say_so(tmp_path):
 
 
 def test_make_grade_writes_a_report_when_it_grades_nothing_and_when_it_fails(tmp_path):
-    """Through ``python -m autograder.grade`` itself: a run without hand-ins, then a run that fails early."""
+    """Through ``python -m autograder.grading.grade`` itself: a run without hand-ins, then a run that fails early."""
     course = copy_course(tmp_path / "course")
     env = dict(os.environ, COURSE_ROOT=str(course))
     env.pop("COURSE_STATE", None)  # the scratch course's own grading/
     state = course / "grading"
-    done = subprocess.run([sys.executable, "-m", "autograder.grade"], env=env, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "autograder.grading.grade"], env=env, capture_output=True, text=True,
                           check=False, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Class report: grading/class-report.html" in done.stdout
@@ -332,7 +285,7 @@ def test_make_grade_writes_a_report_when_it_grades_nothing_and_when_it_fails(tmp
     hand_in.mkdir(parents=True)
     shutil.copy2(ROOT / "notebooks" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", hand_in)
     (state / "gradebook.db").write_text("not a database")  # the run fails as it opens the gradebook
-    done = subprocess.run([sys.executable, "-m", "autograder.grade"], env=env, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "autograder.grading.grade"], env=env, capture_output=True, text=True,
                           check=False, timeout=300)
     assert done.returncode != 0, done.stdout
     markdown = (state / class_report.MARKDOWN_NAME).read_text()

@@ -48,7 +48,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.util import run_sync
 
-from autograder.release import blank_hand_in, reference_hand_in
+from autograder.release.notebooks import blank_hand_in, reference_hand_in
 from harness import ROOT, assignments, graded_assignments, nbgrader_meta
 
 try:

@@ -59,7 +59,7 @@ def test_jsonschema_goes_without_rfc3987_syntax_and_notebooks_still_validate():
         assert _formats(json.loads(path.read_text())) == [], path
     probe = """
 import sys
-import autograder.jobs
+import autograder.grading.jobs
 import nbformat
 assert sys.modules.get("rfc3987_syntax") is None, "rfc3987_syntax was imported"
 nb = nbformat.read(sys.argv[1], as_version=4)

@@ -1,7 +1,7 @@
 """Grading jobs on Dask (issue 17): the executor interface, a real cluster on loopback, a worker killed mid-job.
 
 The cluster is real: a ``dask scheduler`` and two ``dask worker`` processes on 127.0.0.1, on free ports, started
-by the test and ended by their pids (:class:`autograder.executor.LoopbackCluster`); every wait is bounded.
+by the test and ended by their pids (:class:`autograder.grading.executor.LoopbackCluster`); every wait is bounded.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.executor import JobFailure, LoopbackCluster, make_executor, run_jobs
+from autograder.grading.executor import JobFailure, LoopbackCluster, make_executor, run_jobs
 
 pytest.importorskip("distributed")
 
@@ -26,7 +26,6 @@ TESTS = Path(__file__).resolve().parent
 KEYS = ["a", "b", "c", "broken", "d", "e"]
 CLUSTER_ENV = {"PYTHONPATH": os.pathsep.join(filter(None, [str(TESTS), os.environ.get("PYTHONPATH", "")])),
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-pytestmark = pytest.mark.xdist_group(name="dask")
 
 
 def payloads(log: Path, seconds: float) -> dict:
@@ -108,7 +107,7 @@ def small_class(course: Path) -> None:
     import nbformat
 
     from autograder.core import nbgrader_meta
-    from autograder.release import reference_hand_in
+    from autograder.release.notebooks import reference_hand_in
     from harness import load_mutants
 
     def put(student: str, text: str) -> None:
@@ -127,7 +126,7 @@ def small_class(course: Path) -> None:
 
 
 def grade_command(course: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "autograder.grade", "--assignment", CLASS_ASSIGNMENT, *args]
+    return [sys.executable, "-m", "autograder.grading.grade", "--assignment", CLASS_ASSIGNMENT, *args]
 
 
 def grade_env(course: Path) -> dict[str, str]:

@@ -98,8 +98,9 @@ def test_the_course_is_installed_from_the_folder_without_dependencies():
 
 @pytest.mark.parametrize("text", ["torch>=2.0", "nbgrader>=0.9.3,<0.10", "playwright>=1.40", "tqdm"])
 def test_the_students_environment_uses_the_same_names_and_constraints(text):
-    """``make student-dist`` writes the students' environment.yml with :func:`autograder.student_dist.conda_spec`."""
-    from autograder.student_dist import conda_spec
+    """``make student-dist`` writes the students' environment.yml with
+    :func:`autograder.release.student_dist.conda_spec`."""
+    from autograder.release.student_dist import conda_spec
 
     requirement = Requirement(text)
     (name, constraint), = conda_specs([conda_spec(text)]).items()

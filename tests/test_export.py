@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.collect import lms_fields
-from autograder.export import (
+from autograder.grading.collect import lms_fields
+from autograder.results.export import (
     CANVAS_FIXED,
     ExportRefused,
     canvas_file_key,

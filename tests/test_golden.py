@@ -20,7 +20,7 @@ import nbformat
 import pytest
 
 from autograder.core import is_nbgrader_cell, nbgrader_meta
-from autograder.grade import HandIn, stage
+from autograder.grading.grade import HandIn, stage
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 ASSIGNMENT = "golden_01_statistics"

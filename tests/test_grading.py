@@ -1,17 +1,15 @@
-"""Grading through the same path as ``make grade``, for every assignment, with the hand-ins that
-really arrive: reference answers, untouched notebooks, Colab saves, warnings on stderr, edited and
-deleted tests, replaced comparison functions, endless loops, exits, dead kernels and files that are
-not notebooks; and issue 16's threats (tests/threats.py). Every grading costs a kernel, its imports and the
-notebook's cells, so the cases are combined into few hand-ins: warnings on stderr in the Colab save (of RIGHT
-answers), edited tests and hiding failures inside the kernel in the tampering hand-in (of wrong answers), reaching
-outside the sandbox and exhausting the machine in the crashing one (in two assignments, as the faults).
-One grading run (all hand-ins, two at once) serves every test in this module."""
+"""Grading through the same path as ``make grade``, for every assignment, with the hand-ins that really arrive,
+each for one cause and named for it: the reference answers and answers that lie in every assignment; in one
+assignment each a Colab save, answers that write to stderr, differently written right answers, edited tests,
+replaced comparison functions, hidden failures, answers that cheat when called, each category of attack on the
+judge, a dead kernel, an escape from the sandbox, a runaway cell, exits; files that are not notebooks in every
+assignment. A hand-in that fails its test names its cause. One grading run (all hand-ins, two at once) serves every
+test in this module."""
 
 from __future__ import annotations
 
 import copy
 import csv
-import fcntl
 import hashlib
 import json
 import os
@@ -28,48 +26,61 @@ from pathlib import Path
 import nbformat
 import pytest
 from threats import (
-    JUDGE_ATTACK_LAST,
     JUDGE_ATTACK_MARKDOWN,
     attempts,
     cheat_on_call,
     escape_cells,
     hide_cell,
-    judge_attacks,
+    judge_attack,
     liar,
     processes_with,
 )
 
-from autograder import class_report
 from autograder.core import copy_course, is_test
-from autograder.release import blank_hand_in, reference_hand_in
-from autograder.repair import defined_names
-from autograder.sandbox import readable_roots, sandbox_problem
+from autograder.grading.repair import defined_names
+from autograder.kernel.sandbox import readable_roots, sandbox_problem
+from autograder.release.notebooks import blank_hand_in, reference_hand_in
+from autograder.results import class_report
 from harness import ROOT, graded_assignments, load_mutants, nbgrader_meta, run_tests
 
 SANDBOX = sandbox_problem() is None
 """Threat hand-ins are built and graded only where the kernels can be sandboxed (else: SANDBOX=off, skipped)."""
 needs_sandbox = pytest.mark.skipif(not SANDBOX, reason=f"no sandbox: {sandbox_problem()}")
 
-GENERIC_IN = (graded_assignments()[0], graded_assignments()[-1])
-"""The assignments (a numpy and a torch one) that get the hand-ins whose cases do not depend on the notebook:
-'crash' (a dead kernel, the sandbox's threats) and 'faults' (an endless loop, sys.exit, os._exit). Their code is
-inserted, the same in every notebook, and is caught by the same mechanism (the kernel, the sandbox, the executor),
-so two assignments try it, not six; each grading costs a kernel and its imports (and 'faults' a cell limit). Also
-'blank', the untouched notebook: that its stubs earn nothing in every assignment is checked in-process
-(tests/test_mutants.py), where it costs no kernel; here, that the grading path gives it 0 and a feedback file."""
+FIRST = graded_assignments()[0]
+"""The assignment (the cheapest to grade: NumPy, seconds) that gets the hand-ins whose cause does not depend on the
+notebook: its code is inserted, the same in every notebook, and is caught by the same mechanism (the repair, the
+screen, the judge, the kernel, the sandbox, the executor), so one assignment tries it; each grading costs a kernel,
+its imports and the notebook's cells."""
+TORCH = graded_assignments()[2]
+"""A torch assignment (modules, tensors) that also gets the differently written right answers and the blank one."""
+
+EVERYWHERE = ("reference", "liar", "garbage", "empty", "wrongnb")
+"""The hand-ins of every assignment: its reference answers, its released stubs with answers that lie (category 3 of
+issue 25: objects equal to anything), and three files that cannot be graded (no kernel)."""
+CASES = {
+    "blank": (FIRST, TORCH), "right-rewritten": (FIRST, TORCH), "colab-save": (FIRST,), "stderr": (FIRST,),
+    "edited-tests": (FIRST,), "replaced-checks": (FIRST,), "hidden-failures": (FIRST,), "cheats-on-call": (FIRST,),
+    "fake-grades": (FIRST,), "hooks": (FIRST,), "memory": (FIRST,), "active-content": (FIRST,),
+    "dead-kernel": (FIRST,), "escape": (FIRST,), "runaway": (FIRST,), "exits": (FIRST,),
+}
+"""The other hand-ins, each with one cause, and the assignments that get it."""
+ATTACKS = {"fake-grades": "outputs read as a grade", "hooks": "hooks", "memory": "memory",
+           "active-content": "active content"}
+"""The hand-ins of issue 25's categories 1, 2, 4 and 5 (tests/threats.py), each one category."""
 
 
 def handed_in(student: str, assignment: str) -> bool:
-    """Whether :func:`build_hand_ins` writes ``student``'s hand-in of ``assignment`` (blank: only in GENERIC_IN)."""
-    return student != "blank" or assignment in GENERIC_IN
+    """Whether :func:`build_hand_ins` writes ``student``'s hand-in of ``assignment``."""
+    return student in EVERYWHERE or assignment in CASES.get(student, ())
 
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 GOLDEN_ASSIGNMENT = "golden_01_statistics"
 GOLDEN_COLUMNS = ["student", "assignment", "autograded", "max_autograded", "status", "repaired", "flags", "detail"]
 
-# One grading run serves the whole module (see the `graded` fixture); keep its tests on one xdist worker.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group(name="grading")]
+# One grading run serves the whole module (see the `graded` fixture; --dist loadfile keeps its tests on one worker).
+pytestmark = [pytest.mark.slow]
 
 TAMPER = '''import math
 import numpy as np
@@ -142,10 +153,10 @@ def colab_save(nb):
 
 
 def build_hand_ins(course: Path, port: int = 0, marker: str = "") -> dict:
-    """Write every kind of hand-in for every assignment; return what each should score.
+    """Write every hand-in (:data:`EVERYWHERE`, :data:`CASES`); return what each should score (None: see its test).
 
     ``port`` is a loopback port the test listens on and ``marker`` the word in the command line of every
-    process the escaping hand-ins try to leave behind.
+    process the escaping hand-in tries to leave behind.
     """
     expected = {}
 
@@ -160,103 +171,132 @@ def build_hand_ins(course: Path, port: int = 0, marker: str = "") -> dict:
         ref = reference_hand_in(a)
         tests = graded_tests(ref)
         full = sum(m["points"] for _, m in tests)
+        first_answer = next(i for i, c in enumerate(ref.cells) if nbgrader_meta(c).get("solution"))
+
+        def with_cells(base, sources, at=first_answer):
+            """``base`` with code cells of ``sources`` inserted before its first answer (or at ``at``)."""
+            nb = copy.deepcopy(base)
+            for source in reversed(sources):
+                nb.cells.insert(at, code_cell(source))
+            return nb
+
+        def answers(base, sources):
+            """``base`` with its answer cells replaced by ``sources`` (grade_id -> code)."""
+            nb = copy.deepcopy(base)
+            for cell in nb.cells:
+                if nbgrader_meta(cell).get("grade_id") in sources:
+                    cell.source = sources[nbgrader_meta(cell)["grade_id"]]
+            return nb
+
         expected[("reference", a)] = full
         put("reference", a, ref)
-        # the untouched notebook (its stubs score 0 in every assignment, in-process in tests/test_mutants.py)
-        if handed_in("blank", a):
-            expected[("blank", a)] = 0
-            put("blank", a, blank_hand_in(a))
-        # a Colab save, renamed, of RIGHT mutants (answers written differently from the solution, tests/mutants/),
-        # every function of which warns and shows a progress bar (on stderr) in each cell that calls it: repaired,
-        # full marks, not flagged by the screen. (One hand-in for the three: each grading costs a kernel and imports.)
-        right = copy.deepcopy(ref)
-        variants = {k: next(iter(v.values())) for k, v in load_mutants(a).RIGHT.items()}
-        for cell in right.cells:
-            if nbgrader_meta(cell).get("grade_id") in variants:
-                cell.source = variants[nbgrader_meta(cell)["grade_id"]]
+        # the released stubs whose answers return objects that claim to equal anything (issue 25, category 3)
+        liars = blank_hand_in(a)
+        for cell in liars.cells:
             if nbgrader_meta(cell).get("solution") and cell.cell_type == "code":
-                functions = [n for n in defined_names(cell.source) if f"def {n}(" in cell.source]
-                cell.source += "".join(NOISY.format(name=n) for n in functions)
-        expected[("colab", a)] = full
-        put("colab", a, colab_save(right), name=f"Copy of {a}.ipynb")
-
-        # wrong answers behind replaced comparison functions: they score what they score without it. Also issue 16's
-        # threat 2: every way to hide failures (tests/threats.py), and wrong answers that cheat when a test calls them.
-        # And the tests edited: replaced by `pass`, metadata cleared and changed, the last one deleted: the released
-        # tests run (the wrong answers would pass the student's `pass`), the deleted one fails
-        wrong = dict(list(first_wrong(a).items())[::2])  # every other answer wrong
-        tampered = copy.deepcopy(ref)
-        deleted_index, deleted_meta = tests[-1]
-        for index, _ in tests[:-1]:
-            tampered.cells[index].source = "pass  # the student's version of the test"
-        tampered.cells[tests[0][0]].metadata.pop("nbgrader")
-        if len(tests) > 2:
-            tampered.cells[tests[1][0]].metadata["nbgrader"]["points"] = 100
-        del tampered.cells[deleted_index]
-        for cell in tampered.cells:
-            grade_id = nbgrader_meta(cell).get("grade_id")
-            if grade_id in wrong:
-                functions = [n for n in defined_names(wrong[grade_id]) if f"def {n}(" in wrong[grade_id]]
-                cell.source = cheat_on_call(wrong[grade_id], functions[0]) if functions else wrong[grade_id]
-        first_answer = next(i for i, c in enumerate(tampered.cells) if nbgrader_meta(c).get("solution"))
-        tampered.cells.insert(first_answer, code_cell(hide_cell()))
-        tampered.cells.insert(first_answer, code_cell(TAMPER))
-        honest = run_tests(a, wrong)
-        assert honest.score < honest.max_score
-        expected[("tamper", a)] = honest.score - honest.points[deleted_meta["grade_id"]]
-        put("tamper", a, tampered)
-
-        # issue 25: every category of attack on the judge (tests/threats.py) in one hand-in of the released stubs, whose
-        # answers lie (category 3), and one of the reference's answers: 0 and full marks, whatever the attacks do
-        for student, base in (("attack-stubs", blank_hand_in(a)), ("attack-right", copy.deepcopy(ref))):
-            at = next(i for i, c in enumerate(base.cells) if nbgrader_meta(c).get("solution"))
-            if student == "attack-stubs":
-                for cell in base.cells:
-                    if nbgrader_meta(cell).get("solution") and cell.cell_type == "code":
-                        defined = [n for n in defined_names(cell.source) if not n.startswith("_")]
-                        cell.source = "".join(liar(n) for n in defined) if defined else cell.source
-            for source in reversed(judge_attacks()):
-                base.cells.insert(at, code_cell(source))
-            base.cells.insert(at, nbformat.v4.new_markdown_cell(JUDGE_ATTACK_MARKDOWN))
-            base.cells.append(code_cell(JUDGE_ATTACK_LAST))
-            expected[(student, a)] = 0 if student == "attack-stubs" else full
-            put(student, a, base)
-
-        # a dead kernel after the second test cell: the tests before it keep their points. Where there is a sandbox,
-        # also issue 16's threats 1 and 3 before the (reference) answers: reaching outside the hand-in, leaving
-        # processes behind (that must not outlive even a killed kernel), exhausting memory, processes and disk
-        if a in GENERIC_IN:
-            crashing = copy.deepcopy(ref)
-            crashing.cells.insert(tests[1][0] + 1, code_cell(KILL))
-            if SANDBOX:  # the threats must not run unconfined
-                state = course / "grading"
-                other = state / "submitted" / "reference" / a / f"{a}.ipynb"
-                for source in reversed(escape_cells(state, ROOT, other, port, marker)):
-                    crashing.cells.insert(first_answer, code_cell(source))
-            expected[("crash", a)] = sum(m["points"] for _, m in tests[:2])
-            put("crash", a, crashing)
-
-            # an endless loop inside the first answer, sys.exit() and os._exit() in cells of their own (the executor's
-            # cell limit and restarts; it costs a cell limit and more of a grading slot, about 20 s). The first
-            # assignment's loop is busy, the other's sleeps (a hang: the cell limit is wall time, SIGALRM, and stops
-            # both; a second busy loop would only take those 20 s of a core from the other tests)
-            faulty = copy.deepcopy(ref)
-            answer = faulty.cells[first_answer]
-            begin = next(line for line in answer.source.splitlines() if "### BEGIN SOLUTION" in line)
-            indent = begin[: len(begin) - len(begin.lstrip())]
-            body = "pass" if a == GENERIC_IN[0] else "time.sleep(0.05)"
-            loop = f"{indent}import time\n{indent}while True:\n{indent}    {body}"
-            answer.source = answer.source.replace(begin, f"{begin}\n{loop}", 1)
-            faulty.cells.insert(tests[0][0] + 1, code_cell("import sys\nsys.exit(3)"))
-            faulty.cells.insert(tests[0][0] + 2, code_cell("import os\nos._exit(1)"))
-            expected[("faults", a)] = None  # checked by bounds: some points, not all
-            put("faults", a, faulty)
-
+                defined = [n for n in defined_names(cell.source) if not n.startswith("_")]
+                cell.source = "".join(liar(n) for n in defined) if defined else cell.source
+        expected[("liar", a)] = 0
+        put("liar", a, liars)
         put("garbage", a, "this is not a notebook")
         put("empty", a, "")
         other = names[(position + 1) % len(names)]
         if other != a:
             put("wrongnb", a, blank_hand_in(other))
+
+        # the untouched notebook (its stubs score 0 in every assignment, in-process in tests/test_mutants.py)
+        if handed_in("blank", a):
+            expected[("blank", a)] = 0
+            put("blank", a, blank_hand_in(a))
+        # RIGHT mutants (answers written differently from the solution, tests/mutants/): full marks
+        if handed_in("right-rewritten", a):
+            expected[("right-rewritten", a)] = full
+            put("right-rewritten", a, answers(ref, {k: next(iter(v.values()))
+                                                    for k, v in load_mutants(a).RIGHT.items()}))
+        if a != FIRST:
+            continue
+
+        # what Colab hands back, renamed: repaired, full marks
+        expected[("colab-save", a)] = full
+        put("colab-save", a, colab_save(ref), name=f"Copy of {a}.ipynb")
+        # right answers every function of which warns and shows a progress bar (on stderr) in each cell that calls it
+        noisy = copy.deepcopy(ref)
+        for cell in noisy.cells:
+            if nbgrader_meta(cell).get("solution") and cell.cell_type == "code":
+                functions = [n for n in defined_names(cell.source) if f"def {n}(" in cell.source]
+                cell.source += "".join(NOISY.format(name=n) for n in functions)
+        expected[("stderr", a)] = full
+        put("stderr", a, noisy)
+        # the tests edited: replaced by `pass`, metadata cleared and changed, the last one deleted: the released tests
+        # run, the deleted one fails
+        edited = copy.deepcopy(ref)
+        deleted_index, deleted_meta = tests[-1]
+        for index, _ in tests[:-1]:
+            edited.cells[index].source = "pass  # the student's version of the test"
+        edited.cells[tests[0][0]].metadata.pop("nbgrader")
+        if len(tests) > 2:
+            edited.cells[tests[1][0]].metadata["nbgrader"]["points"] = 100
+        del edited.cells[deleted_index]
+        expected[("edited-tests", a)] = full - deleted_meta["points"]
+        put("edited-tests", a, edited)
+
+        # wrong answers (every other one), three ways to make them pass: what they score without them
+        wrong = dict(list(first_wrong(a).items())[::2])
+        honest = run_tests(a, wrong)
+        assert 0 < honest.score < honest.max_score, "the wrong answers must lose some points and keep others"
+        wrongs = answers(ref, wrong)
+        expected[("replaced-checks", a)] = honest.score  # comparison functions replaced in the kernel
+        put("replaced-checks", a, with_cells(wrongs, [TAMPER]))
+        # issue 16's threat 2: every way to hide failures in the kernel; it also rebinds np and checks in its own
+        # kernel, which may break its own right answers: it must gain nothing (see its test)
+        expected[("hidden-failures", a)] = honest.score
+        put("hidden-failures", a, with_cells(wrongs, [hide_cell()]))
+        cheats = {}
+        for grade_id, source in wrong.items():
+            functions = [n for n in defined_names(source) if f"def {n}(" in source]
+            cheats[grade_id] = cheat_on_call(source, functions[0]) if functions else source
+        expected[("cheats-on-call", a)] = honest.score
+        put("cheats-on-call", a, answers(ref, cheats))
+
+        # issue 25: each category of attack on the judge in a hand-in of its own. On the stubs (which fail every
+        # visible check) it would gain points if anything of the kernel decided them; on the reference's answers a
+        # hidden test calls into the kernel, which the memory attack records and the active content tries to show
+        for student, category in ATTACKS.items():
+            cell, last = judge_attack(category)
+            base = blank_hand_in(a) if student in ("fake-grades", "hooks") else ref
+            attacked = with_cells(base, [cell])
+            if student == "active-content":
+                attacked.cells.insert(first_answer, nbformat.v4.new_markdown_cell(JUDGE_ATTACK_MARKDOWN))
+            if last:
+                attacked.cells.append(code_cell(last))
+            expected[(student, a)] = 0 if base is not ref else full
+            put(student, a, attacked)
+
+        # a dead kernel after the second test cell: the tests before it keep their points
+        expected[("dead-kernel", a)] = sum(m["points"] for _, m in tests[:2])
+        put("dead-kernel", a, with_cells(ref, [KILL], at=tests[1][0] + 1))
+        # issue 16's threats 1 and 3 before the reference's answers: reaching outside the hand-in, leaving processes
+        # behind (that must not outlive even a killed kernel), exhausting memory, processes and disk. Only where
+        # there is a sandbox: the threats must not run unconfined
+        if SANDBOX:
+            state = course / "grading"
+            other_hand_in = state / "submitted" / "reference" / a / f"{a}.ipynb"
+            expected[("escape", a)] = full
+            put("escape", a, with_cells(ref, escape_cells(state, ROOT, other_hand_in, port, marker)))
+        # a runaway cell: an endless busy loop inside the first answer, a sleeping one (a hang) inside the second: the
+        # cell limit (wall time, SIGALRM) stops both, the second sooner (a cell was stopped already)
+        runaway = copy.deepcopy(ref)
+        answer_cells = [c for c in runaway.cells if nbgrader_meta(c).get("solution") and c.cell_type == "code"]
+        for cell, body in zip(answer_cells[:2], ("pass", "time.sleep(0.05)"), strict=True):
+            begin = next(line for line in cell.source.splitlines() if "### BEGIN SOLUTION" in line)
+            indent = begin[: len(begin) - len(begin.lstrip())]
+            loop = f"{indent}import time\n{indent}while True:\n{indent}    {body}"
+            cell.source = cell.source.replace(begin, f"{begin}\n{loop}", 1)
+        expected[("runaway", a)] = None  # checked by bounds: some points, not all
+        put("runaway", a, runaway)
+        # sys.exit() and os._exit() in cells of their own: the kernel goes on, the answers keep their points
+        expected[("exits", a)] = full
+        put("exits", a, with_cells(ref, ["import sys\nsys.exit(3)", "import os\nos._exit(1)"], at=tests[0][0] + 1))
 
     # the golden hand-ins (tests/test_golden.py), of their own frozen assignment
     frozen = course / "solutions" / GOLDEN_ASSIGNMENT
@@ -304,47 +344,102 @@ class Listener:
         return self.received
 
 
+RUN = ROOT / "build" / "grading-run"
+"""The shared grading run's folder: its scratch course, its log, its pid and its outcome (``done.json``)."""
+
+
+def run_id() -> str:
+    """This test session's id: the same in every xdist worker of one ``pytest -n``."""
+    return os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"pid{os.getpid()}"
+
+
+def start_shared_run() -> None:
+    """Start the shared grading run in the background, once per test session (the first worker to get here): it
+    grades while the other test files run. ``tests/conftest.py`` calls this when the session collects a test that
+    uses :func:`graded`, and ends the run by its pid when the session ends."""
+    RUN.mkdir(parents=True, exist_ok=True)
+    rid = run_id()
+    try:
+        os.close(os.open(RUN / f"started-{rid}", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return
+    for old in RUN.glob("started-*"):
+        if old.name != f"started-{rid}":
+            old.unlink(missing_ok=True)
+    (RUN / "done.json").unlink(missing_ok=True)
+    with (RUN / "run.log").open("w") as log:
+        process = subprocess.Popen([sys.executable, __file__, rid], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    (RUN / "pid").write_text(f"{process.pid} {rid}")
+
+
+def stop_shared_run() -> None:
+    """End the shared grading run of this session if it still runs (by its pid, checked against its command line)."""
+    pid_file = RUN / "pid"
+    if not pid_file.is_file():
+        return
+    pid, rid = pid_file.read_text().split()
+    if rid != run_id():
+        return
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return
+    if rid.encode() in command and Path(__file__).name.encode() in command:
+        os.killpg(int(pid), 9)
+
+
+def shared_run(rid: str) -> None:
+    """The shared grading run (``python tests/test_grading.py RUN_ID``): every hand-in written into a scratch copy of
+    the course, graded by ``autograder.grading.grade`` (two jobs), the outcome written to ``done.json``."""
+    shutil.rmtree(RUN / "course", ignore_errors=True)
+    course = copy_course(RUN / "course")
+    listener = Listener()
+    marker = f"left-behind-{uuid.uuid4().hex}"
+    outcome: dict = {"run": rid}
+    try:
+        expected = build_hand_ins(course, listener.port, marker)
+        before = digests(course / "grading" / "submitted")
+        # a cell limit of 45 s (after a stopped cell 11 s): the longest cell of a right hand-in took 12 s here in
+        # autograde mode with both pytest workers busy (05's shapes: training and the entropy estimate)
+        env = dict(os.environ, COURSE_ROOT=str(course), COURSE_CELL_LIMIT="45",
+                   SANDBOX="on" if SANDBOX else "off")  # no sandbox here: graded unsandboxed, no threats built
+        for name in ("COURSE_STATE", "SCHEDULER"):  # the scratch course's own grading/, local processes
+            env.pop(name, None)
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, "-m", "autograder.grading.grade", "--jobs", "2"],
+                              env=env, capture_output=True, text=True, check=False, timeout=3600)
+        outcome.update(seconds=time.monotonic() - started, stdout=done.stdout, stderr=done.stderr[-6000:],
+                       returncode=done.returncode, submitted_before=before,
+                       submitted_after=digests(course / "grading" / "submitted"),
+                       expected=[[student, assignment, value] for (student, assignment), value in expected.items()])
+    except Exception:  # noqa: BLE001 - the tests report it
+        import traceback
+
+        outcome.update(returncode=-1, stdout="", stderr=traceback.format_exc())
+    finally:
+        outcome["connections"] = listener.close()
+        outcome["left"] = processes_with(marker)
+        for pid in outcome["left"]:  # a failed test must not leave them running: ended by their pids
+            os.kill(pid, 9)
+        (RUN / "done.json.tmp").write_text(json.dumps(outcome))
+        (RUN / "done.json.tmp").replace(RUN / "done.json")
+
+
 @pytest.fixture(scope="module")
 def graded():
-    """Grade every hand-in once per test session, even when the tests land on several xdist workers."""
-    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID", f"pid{os.getpid()}")
-    base = ROOT / "build" / "grading-run"
-    base.mkdir(parents=True, exist_ok=True)
-    with (base / "lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        done_file = base / "done.json"
-        if not done_file.is_file() or json.loads(done_file.read_text())["run"] != run_id:
-            shutil.rmtree(base / "course", ignore_errors=True)
-            course = copy_course(base / "course")
-            listener = Listener()
-            marker = f"left-behind-{uuid.uuid4().hex}"
-            expected = build_hand_ins(course, listener.port, marker)
-            before = digests(course / "grading" / "submitted")
-            # a cell limit of 30 s (after a stopped cell 7 s): the longest cell of a right hand-in took 12 s here in
-            # autograde mode with the other pytest worker busy (05's shapes: training and the entropy estimate)
-            env = dict(os.environ, COURSE_ROOT=str(course), COURSE_CELL_LIMIT="30",
-                       SANDBOX="on" if SANDBOX else "off")  # no sandbox here: graded unsandboxed, no threats built
-            for name in ("COURSE_STATE", "SCHEDULER"):  # the scratch course's own grading/, local processes
-                env.pop(name, None)
-            started = time.monotonic()
-            done = subprocess.run(
-                [sys.executable, "-m", "autograder.grade", "--jobs", "2"],
-                env=env, capture_output=True, text=True, check=False, timeout=3600,
-            )
-            seconds = time.monotonic() - started
-            print(f"the shared grading run took {seconds:.0f} s", done.stdout[-6000:], done.stderr[-3000:])
-            received = listener.close()
-            left = processes_with(marker)
-            for pid in left:  # a failed test must not leave them running: ended by their pids
-                os.kill(pid, 9)
-            assert done.returncode == 0, done.stdout + done.stderr
-            done_file.write_text(json.dumps({
-                "run": run_id, "stdout": done.stdout, "seconds": seconds, "connections": received, "left": left,
-                "submitted_before": before, "submitted_after": digests(course / "grading" / "submitted"),
-                "expected": [[student, assignment, value] for (student, assignment), value in expected.items()],
-            }))
+    """The shared grading run's outcome (started by :func:`start_shared_run`; waited for here, up to an hour)."""
+    start_shared_run()  # a no-op when the session has started it already
+    done_file = RUN / "done.json"
+    deadline = time.monotonic() + 3600
+    while not (done_file.is_file() and json.loads(done_file.read_text())["run"] == run_id()):
+        assert time.monotonic() < deadline, "the shared grading run took over an hour"
+        time.sleep(1)
     result = json.loads(done_file.read_text())
-    course = base / "course"
+    print(f"the shared grading run took {result.get('seconds', 0):.0f} s", result["stdout"][-6000:],
+          result["stderr"][-3000:])
+    assert result["returncode"] == 0, result["stdout"][-6000:] + result["stderr"]
+    course = RUN / "course"
     expected = {(student, assignment): value for student, assignment, value in result["expected"]}
     with (course / "grading" / "report.csv").open(newline="") as handle:
         report = {(r["student"], r["assignment"]): r for r in csv.DictReader(handle)}
@@ -356,45 +451,54 @@ def score(report, student, assignment):
     return float(row["autograded"]) if row["autograded"] else None
 
 
-@pytest.mark.parametrize(("student", "assignment"), [(s, a) for s in ("reference", "blank", "colab", "tamper",
-                                                                      "attack-stubs", "attack-right")
-                                                     for a in graded_assignments() if handed_in(s, a)])
+SCORED = [(s, a) for s in ("reference", "liar", *CASES) for a in graded_assignments()
+          if handed_in(s, a) and s not in ("runaway", "escape")]
+"""The hand-ins whose score is known exactly (the runaway's is bounded, the escape's is checked with its threats)."""
+
+
+@pytest.mark.parametrize(("student", "assignment"), SCORED)
 def test_hand_in_scores_what_it_deserves(graded, assignment, student):
     _, expected, report, _ = graded
     got = score(report, student, assignment)
-    if student == "tamper":  # what it breaks in its own kernel (np rebound, ...) can break its own right answers too
+    if student == "hidden-failures":  # what it rebinds in its own kernel (np, checks) can break its own right answers
         assert got <= expected[(student, assignment)], report[(student, assignment)]
     else:
         assert got == pytest.approx(expected[(student, assignment)]), report[(student, assignment)]
 
 
-@pytest.mark.parametrize("assignment", GENERIC_IN)
-def test_a_dead_kernel_keeps_the_points_of_the_tests_before_it(graded, assignment):
+def test_a_dead_kernel_keeps_the_points_of_the_tests_before_it(graded):
     _, expected, report, _ = graded
-    row = report[("crash", assignment)]
-    assert score(report, "crash", assignment) == pytest.approx(expected[("crash", assignment)]), row
+    row = report[("dead-kernel", FIRST)]
+    assert score(report, "dead-kernel", FIRST) == pytest.approx(expected[("dead-kernel", FIRST)]), row
     assert "kernel died" in row["flags"]
 
 
-@pytest.mark.parametrize("assignment", graded_assignments())
-def test_repairs_and_flags_are_reported(graded, assignment):
+def test_repairs_and_flags_are_reported(graded):
     _, _, report, _ = graded
-    assert report[("reference", assignment)]["flags"] == ""
-    repaired = report[("colab", assignment)]["repaired"]
+    for assignment in graded_assignments():
+        assert report[("reference", assignment)]["flags"] == ""
+    repaired = report[("colab-save", FIRST)]["repaired"]
     assert "Colab" in repaired and "renamed" in repaired
-    tamper = report[("tamper", assignment)]["flags"]
-    assert "screen:" in tamper  # what it replaced in its kernel changes nothing: the judge compares
-    assert "test cells edited" in tamper and "missing" in tamper and "cleared" in tamper
+    assert report[("stderr", FIRST)]["flags"] == "", "warnings and progress bars are no cause for a look"
+    edited = report[("edited-tests", FIRST)]["flags"]
+    assert "test cells edited" in edited and "missing" in edited and "cleared" in edited
+    for student in ("replaced-checks", "cheats-on-call"):  # what they replace changes nothing: the judge compares
+        assert "screen:" in report[(student, FIRST)]["flags"], student
 
 
-@pytest.mark.parametrize("assignment", GENERIC_IN)
-def test_faults_keep_finished_points_and_are_named(graded, assignment):
+def test_a_runaway_cell_is_stopped_and_named(graded):
     _, expected, report, _ = graded
-    row = report[("faults", assignment)]
-    full = expected[("reference", assignment)]
-    assert row["status"] == "timed out" and "too long" in row["flags"]
-    assert "os._exit" in row["flags"] and "sys.exit" in row["flags"]
+    row = report[("runaway", FIRST)]
+    full = expected[("reference", FIRST)]
+    assert row["status"] == "timed out" and "too long" in row["flags"], row
     assert 0 < float(row["autograded"]) < full, row
+
+
+def test_exits_are_named_and_cost_nothing(graded):
+    _, expected, report, _ = graded
+    row = report[("exits", FIRST)]
+    assert "os._exit" in row["flags"] and "sys.exit" in row["flags"], row
+    assert float(row["autograded"]) == expected[("exits", FIRST)], row
 
 
 @pytest.mark.parametrize("assignment", graded_assignments())
@@ -408,13 +512,16 @@ def test_files_that_cannot_be_graded_get_a_clear_row(graded, assignment):
         assert report[(student, assignment)]["status"] == "not graded"
 
 
+FAILING = ("blank", "liar", "replaced-checks", "hidden-failures", "cheats-on-call")
+"""Hand-ins with failing tests, whose feedback shows the failures."""
+
+
 def test_grades_csv_and_feedback_without_hidden_tests(graded):
     course, _, _, stdout = graded
     grades = (course / "grading" / "grades.csv").read_text()
-    assert "reference" in grades and "colab" in grades
+    assert "reference" in grades and "colab-save" in grades
     assert "need a look" in stdout
-    for student, assignment in [(s, a) for a in graded_assignments() for s in ("blank", "tamper")
-                                if handed_in(s, a)]:  # tamper: wrong answers, failing tests
+    for student, assignment in [(s, a) for a in graded_assignments() for s in FAILING if handed_in(s, a)]:
         feedback = course / "grading" / "feedback" / student / assignment / f"{assignment}.html"
         html = feedback.read_text()
         assert "BEGIN HIDDEN TESTS" not in html and "hidden tests: their code is not shown" in html
@@ -433,7 +540,7 @@ def test_collect_from_an_lms_download(tmp_path):
     (download / "dave_notes.txt").write_text("notes")
     env = dict(os.environ, COURSE_ROOT=str(course))
     env.pop("COURSE_STATE", None)
-    done = subprocess.run([sys.executable, "-m", "autograder.collect", a, str(download)],
+    done = subprocess.run([sys.executable, "-m", "autograder.grading.collect", a, str(download)],
                           env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     submitted = course / "grading" / "submitted"
@@ -473,7 +580,7 @@ def test_export_to_canvas_from_the_gradebook(graded, tmp_path):
                       '"Reference, Rita",1,S1,reference,A\n"Blank, Bo",2,S2,blank,A\n"Absent, Al",3,S3,absent,A\n')
     env = dict(os.environ, COURSE_ROOT=str(course))
     env.pop("COURSE_STATE", None)
-    args = [sys.executable, "-m", "autograder.export", "--lms", "canvas", "--roster", str(roster)]
+    args = [sys.executable, "-m", "autograder.results.export", "--lms", "canvas", "--roster", str(roster)]
     refused = subprocess.run(args, env=env, capture_output=True, text=True, check=False, timeout=600)
     assert refused.returncode != 0 and "nobody has graded yet" in refused.stdout + refused.stderr
     done = subprocess.run([*args, "--force"], env=env, capture_output=True, text=True, check=False, timeout=600)
@@ -488,7 +595,7 @@ def test_export_to_canvas_from_the_gradebook(graded, tmp_path):
         if handed_in("blank", assignment):
             assert float(by_login["blank"][assignment]) == 0
     assert "in the roster, no graded hand-in here (no row: the LMS keeps what it has): Absent, Al" in done.stdout
-    assert "graded here, not in the roster: colab" in done.stdout
+    assert "graded here, not in the roster: " in done.stdout and "colab-save" in done.stdout
 
 
 # --- issue 16: the threats ----------------------------------------------------------------------------------
@@ -499,7 +606,7 @@ def test_nothing_outside_the_sandboxes_was_read_or_changed(graded):
     """No connection reached the test's loopback port, no process outlived its kernel, every hand-in as it came,
     the file beside the grading state and the gradebook untouched by the escaping hand-ins."""
     course, _, _, _ = graded
-    outside = json.loads((course.parent / "done.json").read_text())
+    outside = json.loads((RUN / "done.json").read_text())
     assert outside["connections"] == 0
     assert outside["left"] == []
     assert outside["submitted_before"] == outside["submitted_after"]
@@ -516,13 +623,13 @@ BLOCKED = ("read the gradebook", "write the gradebook", "write another student's
 
 
 @needs_sandbox
-@pytest.mark.parametrize("assignment", GENERIC_IN)
-def test_escaping_hand_in_is_contained_and_flagged(graded, assignment):
+def test_escaping_hand_in_is_contained_and_flagged(graded):
     course, expected, report, _ = graded
-    row = report[("crash", assignment)]  # the escape attempts, then the reference's answers, a kill after two tests
-    assert float(row["autograded"]) == expected[("crash", assignment)], row
+    assignment = FIRST
+    row = report[("escape", assignment)]  # the escape attempts, then the reference's answers
+    assert float(row["autograded"]) == expected[("escape", assignment)], row
     assert "screen:" in row["flags"] and "subprocess" in row["flags"], row["flags"]
-    nb = nbformat.read(course / "grading" / "autograded" / "crash" / assignment / f"{assignment}.ipynb",
+    nb = nbformat.read(course / "grading" / "autograded" / "escape" / assignment / f"{assignment}.ipynb",
                        as_version=4)
     tried = attempts(nb)
     assert set(BLOCKED) <= set(tried), tried
@@ -534,11 +641,10 @@ def test_escaping_hand_in_is_contained_and_flagged(graded, assignment):
     assert seen.startswith("blocked") or set(eval(seen.removeprefix("DONE "))) <= allowed, seen  # noqa: S307
 
 
-@pytest.mark.parametrize("assignment", graded_assignments())
-def test_hiding_hand_in_scores_its_answers_and_is_flagged(graded, assignment):
+def test_hiding_hand_in_gains_nothing_and_is_flagged(graded):
     _, expected, report, _ = graded
-    row = report[("tamper", assignment)]  # the hiding techniques, then wrong answers that also cheat when called
-    assert float(row["autograded"]) <= expected[("tamper", assignment)], row  # it gains nothing
+    row = report[("hidden-failures", FIRST)]  # the hiding techniques, then wrong answers
+    assert float(row["autograded"]) <= expected[("hidden-failures", FIRST)], row  # it gains nothing
     flags = row["flags"]
     assert "screen:" in flags and "get_ipython" in flags  # for the instructor to see; the judge needs no flag
 
@@ -546,7 +652,7 @@ def test_hiding_hand_in_scores_its_answers_and_is_flagged(graded, assignment):
 @pytest.mark.parametrize("assignment", graded_assignments())
 def test_right_mutants_and_reference_keep_full_marks_unflagged(graded, assignment):
     _, expected, report, _ = graded
-    for student in ("reference", "colab"):  # colab: RIGHT mutants
+    for student in (s for s in ("reference", "right-rewritten") if handed_in(s, assignment)):
         row = report[(student, assignment)]
         assert float(row["autograded"]) == expected[(student, assignment)], row
         assert row["flags"] == "", row
@@ -580,36 +686,42 @@ def hidden_lines(assignment: str) -> list[str]:
             if len(line.strip()) > 30 and line.strip() not in elsewhere]
 
 
-@pytest.mark.parametrize("assignment", graded_assignments())
-def test_attacks_on_the_judge_gain_nothing_and_learn_nothing(graded, assignment):
-    """Issue 25: with every category of attack (tests/threats.py), the stubs score 0 and the reference full marks
+ATTACKING = [(s, a) for s in ("liar", *ATTACKS) for a in graded_assignments() if handed_in(s, a)]
+
+
+@pytest.mark.parametrize(("student", "assignment"), ATTACKING)
+def test_attacks_on_the_judge_gain_nothing_and_learn_nothing(graded, student, assignment):
+    """Issue 25: each category of attack (tests/threats.py) in a hand-in of its own scores what its answers deserve
     (test_hand_in_scores_what_it_deserves); the hidden tests' source never reached the kernel (not in what it
     printed), nothing the kernel learned reaches the feedback, whose HTML holds no active content from the hand-in."""
     course, _, report, _ = graded
     state = course / "grading"
-    for student in ("attack-stubs", "attack-right"):
-        nb = nbformat.read(state / "autograded" / student / assignment / f"{assignment}.ipynb", as_version=4)
-        printed = "\n".join(str(o.get("text", "")) + str(o.get("data", "")) for c in nb.cells if c.cell_type == "code"
-                            for o in c.get("outputs", []))
-        assert "LEAK requests:" in printed, "the attack's last cell ran"
-        for line in hidden_lines(assignment):
-            assert line not in printed, f"the kernel saw hidden test code: {line}"
-        assert "BEGIN HIDDEN" not in printed
-        for output in (o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])):
-            assert set(output.get("data", {})) <= {"text/plain", "image/png", "image/jpeg"}, output
-        html = (state / "feedback" / student / assignment / f"{assignment}.html").read_text()
-        verdicts = nb.metadata["course_verdicts"]
-        if any(not v["failed"] or v["hidden"] for v in verdicts.values()):  # a hidden test called into the kernel:
-            # its source is in the feedback, its output is not
-            assert "LEAK requests: [" not in html and "LEAK memory: [" not in html
-        else:  # the stubs fail every visible check first: no hidden test ever called into their kernel
-            assert student == "attack-stubs" and not any(c.metadata.get("course", {}).get("after_hidden_tests")
-                                                         for c in nb.cells)
-        for line in hidden_lines(assignment):
-            assert line not in html, f"feedback shows hidden test code: {line}"
-        assert "<script>document.title" not in html and "javascript:window" not in html
-        assert not re.search(r"<script[^>]*>[^<]*window\.pwned", html)  # the JavaScript output is gone (its source
-        # stays, highlighted as code)
+    nb = nbformat.read(state / "autograded" / student / assignment / f"{assignment}.ipynb", as_version=4)
+    printed = "\n".join(str(o.get("text", "")) + str(o.get("data", "")) for c in nb.cells if c.cell_type == "code"
+                        for o in c.get("outputs", []))
+    if student in ("hooks", "memory"):
+        assert "LEAK" in printed, "the attack's last cell ran"
+    for line in hidden_lines(assignment):
+        assert line not in printed, f"the kernel saw hidden test code: {line}"
+    assert "BEGIN HIDDEN" not in printed
+    for output in (o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])):
+        assert set(output.get("data", {})) <= {"text/plain", "image/png", "image/jpeg"}, output
+    html = (state / "feedback" / student / assignment / f"{assignment}.html").read_text()
+    verdicts = nb.metadata["course_verdicts"]
+    if any(not v["failed"] or v["hidden"] for v in verdicts.values()):  # a hidden test called into the kernel:
+        # its source is in the feedback, the output of every later kernel cell is not
+        assert any(c.metadata.get("course", {}).get("after_hidden_tests") for c in nb.cells)
+        assert "LEAK requests: [" not in html and "LEAK memory: [" not in html
+    else:  # stubs fail every visible check first: no hidden test ever called into their kernel
+        assert student in ("liar", "fake-grades", "hooks")
+        assert not any(c.metadata.get("course", {}).get("after_hidden_tests") for c in nb.cells)
+    if student == "memory":
+        assert "LEAK requests: [" in printed, "the kernel recorded the hidden tests' calls (the instructor sees them)"
+    for line in hidden_lines(assignment):
+        assert line not in html, f"feedback shows hidden test code: {line}"
+    assert "<script>document.title" not in html and "javascript:window" not in html
+    assert not re.search(r"<script[^>]*>[^<]*window\.pwned", html)  # the JavaScript output is gone (its source
+    # stays, highlighted as code)
 
 
 def test_the_feedback_of_an_attacking_hand_in_runs_no_script_in_chromium(graded):
@@ -623,8 +735,7 @@ def test_the_feedback_of_an_attacking_hand_in_runs_no_script_in_chromium(graded)
     from playwright.sync_api import sync_playwright
 
     course, _, _, _ = graded
-    pages = [course / "grading" / "feedback" / s / a / f"{a}.html" for s in ("attack-stubs", "attack-right")
-             for a in graded_assignments()[:2]]
+    pages = [course / "grading" / "feedback" / "active-content" / FIRST / f"{FIRST}.html"]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox"])
         try:
@@ -656,9 +767,9 @@ def test_the_formgrader_runs_no_script_of_a_hand_in_in_chromium(graded, tmp_path
     from playwright.sync_api import sync_playwright
 
     course, _, _, _ = graded
-    a = graded_assignments()[1]
+    a = FIRST
     with Gradebook(f"sqlite:///{course / 'grading' / 'gradebook.db'}") as gradebook:
-        submission = gradebook.find_submission_notebook(a, a, "attack-right").id
+        submission = gradebook.find_submission_notebook(a, a, "active-content").id
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -708,7 +819,7 @@ def test_the_formgrader_runs_no_script_of_a_hand_in_in_chromium(graded, tmp_path
 
 
 def test_the_class_report_of_the_shared_grading_run(graded):
-    """``make grade``'s own class report (autograder/class_report.py, tested on made-up classes in
+    """``make grade``'s own class report (autograder/results/class_report.py, tested on made-up classes in
     tests/test_class_report.py), from the shared run: real nbgrader output, no grading of its own."""
     course, expected, rows, stdout = graded
     state = course / "grading"
@@ -722,16 +833,20 @@ def test_the_class_report_of_the_shared_grading_run(graded):
             continue
         full = expected[("reference", a.name)]
         whole = {s for (s, name), points in expected.items() if name == a.name and points == full}
-        assert whole >= {"reference", "colab"}
+        assert whole >= {"reference"} | ({"colab-save", "stderr"} if a.name == FIRST else set())
         for function in a.functions:
             assert whole <= set(function.passed), function.name  # full marks: passed every function
             if handed_in("blank", a.name):
                 blank = next(m for m in function.mistakes if "blank" in m.students)
                 assert blank.key.startswith("not attempted"), (function.name, blank.key)
         flagged = {r.student for r in a.rows if r.needs_a_look}
-        assert {"colab", "tamper", "garbage", "empty"} | (
-            {"crash", "faults"} if a.name in GENERIC_IN else set()) <= flagged
+        assert {"garbage", "empty"} | ({"colab-save", "edited-tests", "replaced-checks", "dead-kernel", "runaway",
+                                        "exits"} if a.name == FIRST else set()) <= flagged
         assert not flagged & {"reference", "blank"}
-        for student in ("tamper", "garbage"):
+        for student in ("garbage", *(("replaced-checks",) if a.name == FIRST else ())):
             assert f"`{student}` (report.csv line {lines[(student, a.name)]})" in markdown
         assert len(a.graded) == sum(r.status in class_report.GRADED for r in a.rows)
+
+
+if __name__ == "__main__":
+    shared_run(sys.argv[1])

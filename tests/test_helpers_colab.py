@@ -1,4 +1,4 @@
-"""helpers.colab and the first cell that ``make release`` writes (autograder/colab.py), without a notebook.
+"""helpers.colab and the first cell that ``make release`` writes (autograder/release/colab_cell.py), without a notebook.
 
 The whole Colab path, in a clean environment with a kernel, is tests/test_colab.py.
 """
@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 import helpers
-from autograder import colab as bootstrap
+from autograder.release import colab_cell as bootstrap
 from harness import ROOT, assignments
 from helpers import colab
 from helpers import course as _course

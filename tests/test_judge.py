@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import torch
 
-from autograder import in_kernel
-from autograder.judge import Judge, NotPlainData, redact
+from autograder.grading.judge import Judge, NotPlainData, redact
+from autograder.kernel import serve as in_kernel
 
 SETUP = "# Setup, part 2\nimport math\nimport numpy as np\nimport torch\nfrom helpers import checks, probes\n"
 NOTEBOOK = '''

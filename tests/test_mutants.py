@@ -25,7 +25,7 @@ import os
 import pytest
 
 from autograder.core import is_answer
-from autograder.release import blank_hand_in
+from autograder.release.notebooks import blank_hand_in
 from harness import (
     ROOT,
     Prefix,
@@ -46,20 +46,17 @@ def hidden_only(module) -> dict[str, dict[str, str]]:
     return getattr(module, "HIDDEN_ONLY", {}) or {}
 
 
-def cases():
-    """Every mutant, assignment by assignment and answer cell by answer cell in the notebook's order (WRONG, then
-    RIGHT): the order in which one :class:`harness.Prefix` an assignment serves them all, moving forward."""
-    for assignment in graded_assignments():
-        module = load_mutants(assignment)
-        if module is None:
-            continue
-        order = solution_ids(source_notebook(assignment))
-        cells = sorted({*module.WRONG, *module.RIGHT}, key=lambda c: order.index(c) if c in order else len(order))
-        for cell_id in cells:
-            for kind in ("WRONG", "RIGHT"):
-                for label, source in getattr(module, kind).get(cell_id, {}).items():
-                    yield pytest.param(assignment, kind, cell_id, label, source,
-                                       id=f"{assignment}-{kind}-{cell_id}-{label}")
+def cases(assignment: str) -> list:
+    """Every mutant of ``assignment``, answer cell by answer cell in the notebook's order (WRONG, then RIGHT): the
+    order in which one :class:`harness.Prefix` serves them all, moving forward."""
+    module = load_mutants(assignment)
+    if module is None:
+        return []
+    order = solution_ids(source_notebook(assignment))
+    cells = sorted({*module.WRONG, *module.RIGHT}, key=lambda c: order.index(c) if c in order else len(order))
+    return [pytest.param(kind, cell_id, label, source, id=f"{kind}-{cell_id}-{label}")
+            for cell_id in cells for kind in ("WRONG", "RIGHT")
+            for label, source in getattr(module, kind).get(cell_id, {}).items()]
 
 
 def _clean(text: str) -> str:
@@ -99,89 +96,6 @@ def summary_lines() -> list[str]:
     return lines
 
 
-@pytest.mark.parametrize("assignment", graded_assignments())
-def test_every_answer_cell_has_mutants(assignment):
-    """Every graded answer cell (one a test cell checks; an ungraded answer cell, such as 04-06's ``coder_from_02``
-    where the student pastes 02's coder for a demonstration, earns nothing and has no mutants)."""
-    from autograder.class_report import tests_by_function
-
-    module = load_mutants(assignment)
-    assert module is not None, f"tests/mutants/{assignment}.py is missing"
-    graded = set(tests_by_function(source_notebook(assignment)).values())
-    for cell_id in [c for c in solution_ids(source_notebook(assignment)) if c in graded]:
-        assert len(module.WRONG.get(cell_id, {})) >= 3, f"{assignment}: {cell_id} needs >= 3 WRONG implementations"
-        assert len(module.RIGHT.get(cell_id, {})) >= 1, f"{assignment}: {cell_id} needs >= 1 RIGHT implementation"
-
-
-@pytest.mark.parametrize("assignment", graded_assignments())
-def test_hidden_only_marks_are_few_and_explained(assignment):
-    module = load_mutants(assignment)
-    assert module is not None, f"tests/mutants/{assignment}.py is missing"
-    marked = hidden_only(module)
-    n_wrong = sum(len(v) for v in module.WRONG.values())
-    n_marked = 0
-    for cell_id, labels in marked.items():
-        for label, reason in labels.items():
-            assert label in module.WRONG.get(cell_id, {}), f"HIDDEN_ONLY names {cell_id}/{label}, not a WRONG mutant"
-            assert isinstance(reason, str) and len(reason.split()) >= 4, (
-                f"HIDDEN_ONLY {cell_id}/{label}: say why no visible check can catch it")
-            n_marked += 1
-    assert 10 * n_marked <= n_wrong, (
-        f"{assignment}: {n_marked} of {n_wrong} WRONG mutants are hidden-only; at most one in ten may be")
-
-
-@pytest.mark.parametrize("assignment", graded_assignments())
-def test_the_released_stubs_score_nothing_in_process(assignment):
-    """The untouched notebook (every answer cell as released: ``raise NotImplementedError()``) fails every test cell,
-    visibly. (tests/test_grading.py grades it through nbgrader in two assignments.)"""
-    stubs = {nbgrader_meta(c)["grade_id"]: c.source for c in blank_hand_in(assignment).cells if is_answer(c)}
-    assert stubs and all("NotImplementedError" in source for source in stubs.values())
-    outcome = run_tests(assignment, stubs)
-    assert outcome.max_score > 0 and outcome.score == 0, outcome.points
-    assert set(outcome.visible_failures) == set(outcome.max_points), "a test cell passes on the stubs"
-
-
-@pytest.mark.parametrize("assignment", graded_assignments())
-def test_reference_scores_full_marks_and_a_prefix_run_equals_a_whole_run(assignment):
-    """The reference answers score full marks in-process, and the mutants below, which run from a forked
-    :class:`harness.Prefix` moved forward from answer cell to answer cell, get what whole runs get: a Prefix of the
-    first answer cell gives a WRONG mutant of it, stopped at its first visible failure, what a whole run gives; moved
-    to the last answer cell (the longest prefix), it gives the reference's own code there what the whole run of the
-    reference gives."""
-    whole = run_tests(assignment)
-    assert whole.max_score > 0
-    assert whole.score == whole.max_score, whole.failures
-    assert not whole.visible_failures, whole.visible_failures
-    module = load_mutants(assignment)
-    nb = source_notebook(assignment)
-    answers = [c for c in solution_ids(nb) if c in module.WRONG]
-    first, last = answers[0], answers[-1]
-    wrong = next(v for label, v in module.WRONG[first].items() if label not in hidden_only(module).get(first, {}))
-    stopped = run_tests(assignment, {first: wrong}, stop_at_visible_failure=True)
-    assert stopped.stopped_at is not None and stopped.score < stopped.max_score
-    prefix = Prefix(assignment, first)
-    try:
-        assert prefix.run(wrong, stop_at_visible_failure=True) == stopped
-        prefix.advance(last)
-        with pytest.raises(ValueError, match="forward only"):
-            prefix.advance(first)
-        reference = next(c.source for c in nb.cells if nbgrader_meta(c).get("grade_id") == last)
-        assert prefix.run(reference) == whole
-    finally:
-        prefix.close()
-
-
-@pytest.fixture(scope="module")
-def prefixes():
-    """The :class:`harness.Prefix` of the assignment whose mutants run now: the mutants come assignment by assignment
-    and answer cell by answer cell (:func:`cases`), so one Prefix per assignment, moved forward from answer cell to
-    answer cell, runs each cell of the notebook once for all of them."""
-    running: dict[str, Prefix] = {}
-    yield running
-    for prefix in running.values():
-        prefix.close()
-
-
 def run_mutant(prefixes, assignment, cell_id, source, stop):  # noqa: ANN001, ANN201
     """What ``run_tests(assignment, {cell_id: source}, stop_at_visible_failure=stop)`` gives, from a Prefix."""
     if not hasattr(os, "fork"):
@@ -196,27 +110,126 @@ def run_mutant(prefixes, assignment, cell_id, source, stop):  # noqa: ANN001, AN
     return prefixes[assignment].run(source, stop_at_visible_failure=stop)
 
 
-@pytest.mark.parametrize(("assignment", "kind", "cell_id", "label", "source"), list(cases()))
-def test_mutant(prefixes, assignment, kind, cell_id, label, source):
-    marked = kind == "WRONG" and label in hidden_only(load_mutants(assignment)).get(cell_id, {})
-    # A WRONG answer's verdict is settled at the first visible failure (its cell scores 0, a visible check caught
-    # it): the rest of the notebook need not run. RIGHT and hidden-only ones run to the end.
-    outcome = run_mutant(prefixes, assignment, cell_id, source, kind == "WRONG" and not marked)
-    caught_by = next(iter(outcome.visible_failures), "-")
-    message = outcome.visible_failures.get(caught_by) or next(iter(outcome.failures.values()), "")
-    points = f"{outcome.score:g}/{outcome.max_score:g}"
-    if outcome.stopped_at:
-        points += f" (stopped at {outcome.stopped_at})"
-    record(assignment, kind, cell_id, label, points, caught_by, message)
-    if kind == "RIGHT":
-        assert outcome.score == outcome.max_score, f"a right {cell_id} ({label}) lost points: {outcome.failures}"
-        return
-    assert outcome.score < outcome.max_score, f"a wrong {cell_id} ({label}) got full marks"
-    if marked:
-        assert caught_by == "-", (
-            f"{cell_id} ({label}) is marked HIDDEN_ONLY but the visible check of {caught_by} catches it: drop the mark")
-    else:
-        assert caught_by != "-", (
-            f"a wrong {cell_id} ({label}) passes every visible check (a hidden test catches it: "
-            f"{next(iter(outcome.failures.values()), '')}); add a visible check that names the mistake, "
-            "or mark it HIDDEN_ONLY with a reason in tests/mutants/")
+class Mutants:
+    """The tests of one assignment (a subclass per assignment below): ``make test`` hands each class to one pytest
+    worker (``--dist loadscope``), so the assignments' mutants run on both workers and each class's Prefix serves
+    all of its assignment's mutants."""
+
+    assignment: str
+
+    def test_every_answer_cell_has_mutants(self):
+        """Every graded answer cell (one a test cell checks; an ungraded answer cell, such as 04-06's ``coder_from_02``
+        where the student pastes 02's coder for a demonstration, earns nothing and has no mutants)."""
+        assignment = self.assignment
+        from autograder.results.class_report import tests_by_function
+
+        module = load_mutants(assignment)
+        assert module is not None, f"tests/mutants/{assignment}.py is missing"
+        graded = set(tests_by_function(source_notebook(assignment)).values())
+        for cell_id in [c for c in solution_ids(source_notebook(assignment)) if c in graded]:
+            assert len(module.WRONG.get(cell_id, {})) >= 3, f"{assignment}: {cell_id} needs >= 3 WRONG implementations"
+            assert len(module.RIGHT.get(cell_id, {})) >= 1, f"{assignment}: {cell_id} needs >= 1 RIGHT implementation"
+
+    def test_hidden_only_marks_are_few_and_explained(self):
+        assignment = self.assignment
+        module = load_mutants(assignment)
+        assert module is not None, f"tests/mutants/{assignment}.py is missing"
+        marked = hidden_only(module)
+        n_wrong = sum(len(v) for v in module.WRONG.values())
+        n_marked = 0
+        for cell_id, labels in marked.items():
+            for label, reason in labels.items():
+                assert label in module.WRONG.get(cell_id, {}), (
+                    f"HIDDEN_ONLY names {cell_id}/{label}, not a WRONG mutant")
+                assert isinstance(reason, str) and len(reason.split()) >= 4, (
+                    f"HIDDEN_ONLY {cell_id}/{label}: say why no visible check can catch it")
+                n_marked += 1
+        assert 10 * n_marked <= n_wrong, (
+            f"{assignment}: {n_marked} of {n_wrong} WRONG mutants are hidden-only; at most one in ten may be")
+
+    def test_the_released_stubs_score_nothing_in_process(self):
+        """The untouched notebook (every answer cell as released: ``raise NotImplementedError()``) fails every test
+        cell, visibly. (tests/test_grading.py grades it through nbgrader in two assignments.)"""
+        assignment = self.assignment
+        stubs = {nbgrader_meta(c)["grade_id"]: c.source for c in blank_hand_in(assignment).cells if is_answer(c)}
+        assert stubs and all("NotImplementedError" in source for source in stubs.values())
+        outcome = run_tests(assignment, stubs)
+        assert outcome.max_score > 0 and outcome.score == 0, outcome.points
+        assert set(outcome.visible_failures) == set(outcome.max_points), "a test cell passes on the stubs"
+
+    def test_reference_scores_full_marks_and_a_prefix_run_equals_a_whole_run(self):
+        """The reference answers score full marks in-process, and the mutants below, which run from a forked
+        :class:`harness.Prefix` moved forward from answer cell to answer cell, get what whole runs get: a Prefix of the
+        first answer cell gives a WRONG mutant of it, stopped at its first visible failure, what a whole run gives;
+        moved to the last answer cell (the longest prefix), it gives the reference's own code there what the whole run
+        of the
+        reference gives."""
+        assignment = self.assignment
+        whole = run_tests(assignment)
+        assert whole.max_score > 0
+        assert whole.score == whole.max_score, whole.failures
+        assert not whole.visible_failures, whole.visible_failures
+        module = load_mutants(assignment)
+        nb = source_notebook(assignment)
+        answers = [c for c in solution_ids(nb) if c in module.WRONG]
+        first, last = answers[0], answers[-1]
+        wrong = next(v for label, v in module.WRONG[first].items() if label not in hidden_only(module).get(first, {}))
+        stopped = run_tests(assignment, {first: wrong}, stop_at_visible_failure=True)
+        assert stopped.stopped_at is not None and stopped.score < stopped.max_score
+        prefix = Prefix(assignment, first)
+        try:
+            assert prefix.run(wrong, stop_at_visible_failure=True) == stopped
+            prefix.advance(last)
+            with pytest.raises(ValueError, match="forward only"):
+                prefix.advance(first)
+            reference = next(c.source for c in nb.cells if nbgrader_meta(c).get("grade_id") == last)
+            assert prefix.run(reference) == whole
+        finally:
+            prefix.close()
+
+    @pytest.fixture(scope="class")
+    def prefixes(self):
+        """The :class:`harness.Prefix` of the assignment whose mutants run now: the mutants come assignment by
+        assignment and answer cell by answer cell (:func:`cases`), so one Prefix per assignment, moved forward from
+        answer cell to
+        answer cell, runs each cell of the notebook once for all of them."""
+        running: dict[str, Prefix] = {}
+        yield running
+        for prefix in running.values():
+            prefix.close()
+
+    def test_mutant(self, prefixes, kind, cell_id, label, source):
+        assignment = self.assignment
+        marked = kind == "WRONG" and label in hidden_only(load_mutants(assignment)).get(cell_id, {})
+        # A WRONG answer's verdict is settled at the first visible failure (its cell scores 0, a visible check caught
+        # it): the rest of the notebook need not run. RIGHT and hidden-only ones run to the end.
+        outcome = run_mutant(prefixes, assignment, cell_id, source, kind == "WRONG" and not marked)
+        caught_by = next(iter(outcome.visible_failures), "-")
+        message = outcome.visible_failures.get(caught_by) or next(iter(outcome.failures.values()), "")
+        points = f"{outcome.score:g}/{outcome.max_score:g}"
+        if outcome.stopped_at:
+            points += f" (stopped at {outcome.stopped_at})"
+        record(assignment, kind, cell_id, label, points, caught_by, message)
+        if kind == "RIGHT":
+            assert outcome.score == outcome.max_score, f"a right {cell_id} ({label}) lost points: {outcome.failures}"
+            return
+        assert outcome.score < outcome.max_score, f"a wrong {cell_id} ({label}) got full marks"
+        if marked:
+            assert caught_by == "-", (
+                f"{cell_id} ({label}) is marked HIDDEN_ONLY but the visible check of {caught_by} catches it: "
+                "drop the mark")
+        else:
+            assert caught_by != "-", (
+                f"a wrong {cell_id} ({label}) passes every visible check (a hidden test catches it: "
+                f"{next(iter(outcome.failures.values()), '')}); add a visible check that names the mistake, "
+                "or mark it HIDDEN_ONLY with a reason in tests/mutants/")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Each class's ``test_mutant`` runs over its own assignment's mutants."""
+    if metafunc.function.__name__ == "test_mutant":
+        metafunc.parametrize(("kind", "cell_id", "label", "source"), cases(metafunc.cls.assignment))
+
+
+for _assignment in graded_assignments():
+    globals()[f"Test_{_assignment}"] = type(f"Test_{_assignment}", (Mutants,), {"assignment": _assignment})

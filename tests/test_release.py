@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from autograder.core import ANSWER_MARKERS
 from harness import ROOT, assignments
-
-LEAK = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS")
 
 
 def release_into(folder: Path, state: Path) -> None:
     env = dict(os.environ, COURSE_STATE=str(state))  # the gradebook nbgrader writes goes there
     done = subprocess.run(
-        [sys.executable, "-m", "autograder.release", "--to", str(folder)],
+        [sys.executable, "-m", "autograder.release.notebooks", "--to", str(folder)],
         env=env, capture_output=True, text=True, check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
@@ -51,7 +49,7 @@ def test_release_is_in_sync_and_deterministic(tmp_path):
 def test_nothing_students_receive_holds_an_answer(folder):
     for path in (ROOT / folder).rglob("*"):
         if path.is_file() and path.suffix in {".ipynb", ".py", ".md", ".txt", ".csv", ".json"}:
-            assert not LEAK.search(path.read_text(errors="ignore")), f"{path} holds a solution or hidden test"
+            assert not ANSWER_MARKERS.search(path.read_text(errors="ignore")), f"{path} holds a solution or hidden test"
 
 
 def test_solutions_are_committed_without_outputs():
@@ -62,3 +60,33 @@ def test_solutions_are_committed_without_outputs():
         for cell in nb.cells:
             if cell.cell_type == "code":
                 assert not cell.outputs and cell.execution_count is None, f"{assignment}: strip outputs"
+
+
+def test_release_writes_only_generated_files(tmp_path):
+    """``make release`` never edits ``solutions/``: in a copy of the course whose ``[tool.course]`` names another
+    release, the student notebooks get that release in their setup cell and badge, the solutions stay as they were."""
+    import hashlib
+
+    from autograder.core import copy_course, course_config
+
+    course = copy_course(tmp_path / "course")
+    (course / "helpers").mkdir()
+    pyproject = course / "pyproject.toml"
+    ref = course_config(course)["ref"]
+    pyproject.write_text(pyproject.read_text().replace(f'ref = "{ref}"', 'ref = "v9.9.9"'))
+
+    def digests() -> dict[str, str]:
+        return {str(p.relative_to(course)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted((course / "solutions").rglob("*")) if p.is_file()}
+
+    before = digests()
+    env = dict(os.environ, COURSE_ROOT=str(course), COURSE_STATE=str(course / "grading"))
+    done = subprocess.run([sys.executable, "-m", "autograder.release.notebooks"], env=env, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert digests() == before, "make release changed solutions/"
+    assert "solutions/" not in done.stdout
+    for assignment in assignments():
+        text = (course / "notebooks" / assignment / f"{assignment}.ipynb").read_text()
+        assert "v9.9.9" in text and f'"{ref}"' not in text, assignment
+    assert "v9.9.9" in (course / "helpers" / "course.py").read_text()

@@ -1,4 +1,4 @@
-"""The kernel sandbox (autograder.sandbox) on its own: a kernel started by nbclient under bubblewrap runs a
+"""The kernel sandbox (autograder.kernel.sandbox) on its own: a kernel started by nbclient under bubblewrap runs a
 cell and imports torch, sees none of the grading state, the solutions, the tests, .git or the home folder,
 cannot reach a loopback port outside, has its limits, and leaves no process behind."""
 
@@ -21,8 +21,8 @@ from nbclient import NotebookClient
 from threats import processes_with
 
 from autograder.core import ROOT
-from autograder.sandbox import SandboxedKernelManager, readable_roots, sandbox_problem
-from autograder.screen import screen_source
+from autograder.grading.screen import screen_source
+from autograder.kernel.sandbox import SandboxedKernelManager, readable_roots, sandbox_problem
 
 PROBLEM = sandbox_problem()
 needs_sandbox = pytest.mark.skipif(PROBLEM is not None, reason=f"no sandbox here: {PROBLEM}")
@@ -113,7 +113,7 @@ def test_grading_refuses_without_a_sandbox(tmp_path):
     hand_in = tmp_path / "state" / "submitted" / "alice" / "01_statistics"
     hand_in.mkdir(parents=True)
     (hand_in / "01_statistics.ipynb").write_text("{}")
-    done = subprocess.run([sys.executable, "-m", "autograder.grade"], env=env, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "autograder.grading.grade"], env=env, capture_output=True, text=True,
                           timeout=120, check=False, cwd=ROOT)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "SANDBOX=off" in done.stdout + done.stderr and "bwrap" in done.stdout + done.stderr
@@ -169,7 +169,7 @@ wrong = lambda x: _Liar(x + 1)  # noqa: E731
 def run_judged(tmp_path: Path, attack: str) -> list:
     """The setup, the answers (``double`` right, ``wrong`` wrong), ``attack``, then a test cell of each through
     :class:`ResilientExecute` (sandboxed; the test cells in the judge): the two test cells' outputs."""
-    from autograder.safeguards import ResilientExecute
+    from autograder.grading.preprocessors import ResilientExecute
 
     def cell(source: str, grade_id: str, test: bool) -> nbformat.NotebookNode:
         made = nbformat.v4.new_code_cell(source)

@@ -1,4 +1,4 @@
-"""The static screen of hand-ins (autograder.screen): no RIGHT mutant and no reference answer is flagged;
+"""The static screen of hand-ins (autograder.grading.screen): no RIGHT mutant and no reference answer is flagged;
 code that reaches for the grader or the outside is, with its line."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 from threats import hide_cell
 
 from autograder.core import graded_assignments, is_answer, source_path
-from autograder.screen import screen_notebook, screen_source
+from autograder.grading.screen import screen_notebook, screen_source
 from harness import load_mutants
 
 

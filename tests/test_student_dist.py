@@ -15,6 +15,7 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
+from autograder.core import ANSWER_MARKERS
 from harness import ROOT, assignments, nbgrader_meta, source_notebook
 
 try:
@@ -24,14 +25,13 @@ except ModuleNotFoundError:  # Python 3.10: pytest brings tomli
 
 EXPECTED_TOP = {"notebooks", "helpers", "data", "README.md", "environment.yml", "pyproject.toml"}
 FORBIDDEN_PARTS = {"solutions", "autograder", "tests", ".git", ".venv", "build"}
-MARKERS = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS")
 MIN_SECRET = 25
 """Answer lines shorter than this (``return x``, ``)``) are too common to tell an answer from anything else."""
 
 
 def build(out: Path) -> Path:
     done = subprocess.run(
-        [sys.executable, "-m", "autograder.student_dist", "--out", str(out)],
+        [sys.executable, "-m", "autograder.release.student_dist", "--out", str(out)],
         capture_output=True, text=True, check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
@@ -115,7 +115,7 @@ def test_no_marker_and_no_line_of_an_answer_or_hidden_test(dist):
     leaks = []
     for path in sorted(p for p in dist.rglob("*") if p.is_file()):
         text = path.read_text(errors="ignore")
-        if MARKERS.search(text):
+        if ANSWER_MARKERS.search(text):
             leaks.append(f"{path.relative_to(dist)}: nbgrader marker")
         if path.suffix in {".ipynb", ".md"}:
             # what students read: not one line of an answer

@@ -37,8 +37,8 @@ import nbformat
 import pytest
 
 from autograder.core import copy_course, nbgrader_meta, source_path
-from autograder.release import blank_hand_in, reference_hand_in
-from autograder.sandbox import sandbox_problem
+from autograder.kernel.sandbox import sandbox_problem
+from autograder.release.notebooks import blank_hand_in, reference_hand_in
 from harness import ROOT, load_mutants
 
 pytestmark = [pytest.mark.slow]
@@ -123,8 +123,8 @@ def term(tmp_path_factory):
             with zipfile.ZipFile(source, "w") as zf:
                 for name in files:
                     zf.write(download / name, name)
-        collected = run([sys.executable, "-m", "autograder.collect", A, str(source)], env)
-        graded = run([sys.executable, "-m", "autograder.grade", "--jobs", "2"], env)
+        collected = run([sys.executable, "-m", "autograder.grading.collect", A, str(source)], env)
+        graded = run([sys.executable, "-m", "autograder.grading.grade", "--jobs", "2"], env)
         envs[lms] = (env, Path(env["COURSE_STATE"]), collected.stdout, graded.stdout)
     return course, envs
 
@@ -144,7 +144,7 @@ def test_collect_keeps_the_late_flag_and_the_lms_ids(term):
     # Canvas's names are renames, not reasons for a look
     assert all(r["repaired"].startswith("renamed ") for r in report.values())
     assert "0 need a look" in graded
-    from autograder.class_report import needs_a_look
+    from autograder.results.class_report import needs_a_look
 
     assert not any(needs_a_look(r["status"], r["repaired"], r["flags"]) for r in report.values())
 

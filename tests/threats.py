@@ -126,9 +126,6 @@ sys.modules["helpers.checks"] = _fake
 builtins.AssertionError = type("AssertionError", (Exception,), {{}})
 sys.excepthook = lambda *args: None
 _shell.events.register("pre_run_cell", lambda info=None: setattr(np, "allclose", lambda *a, **k: True))
-import json as _json
-
-
 class _Yes:
     def __getattr__(self, name):
         return lambda *args, **kwargs: True
@@ -136,16 +133,6 @@ class _Yes:
 
 np = _Yes()  # the names the tests judge with, rebound
 checks = _Yes()
-_dumps = _json.dumps
-
-
-def _forge(obj, *args, **kwargs):  # the guard's report, forged as it is written
-    if isinstance(obj, dict) and "restored" in obj:
-        obj = {{"restored": [], "tampered": []}}
-    return _dumps(obj, *args, **kwargs)
-
-
-vars(_json)["dumps"] = _forge
 '''
 
 CHEAT_ON_CALL = '''
@@ -242,18 +229,19 @@ display(HTML("<script>document.title = 'PWNED-HTML'; window.pwned = 1;</script>"
 display(Javascript("document.title = 'PWNED-JS'; window.pwned = 3;"))
 ''',
 }
-"""The attacks a hand-in inserts before its first answer (one cell each, all of them in one hand-in)."""
+"""The attacks on the judge, by category: each is one cell, inserted before the first answer of a hand-in of its own."""
 
 JUDGE_ATTACK_MARKDOWN = ("<script>document.title = 'PWNED-MD'; window.pwned = 4;</script>\n\n"
                          "<img src=x onerror=\"document.title = 'PWNED-MD-IMG'; window.pwned = 5;\">\n\n"
                          "[a link](javascript:window.pwned=6)")
-"""A Markdown cell of the same hand-in with active content."""
+"""A Markdown cell of the hand-in with active content (category 5)."""
 
-JUDGE_ATTACK_LAST = '''print("LEAK compiled:", [s for s in _compiled if "check" in s][:20])
-print("LEAK memory:", _secrets[:20], _history[-5:])
-print("LEAK requests:", _requests[:50])
-'''
-"""The hand-in's last cell: shows what it gathered (hidden tests' inputs among it), to try to reach the feedback."""
+JUDGE_ATTACK_LAST = {
+    "hooks": 'print("LEAK compiled:", [s for s in _compiled if "check" in s][:20])\n',
+    "memory": 'print("LEAK memory:", _secrets[:20], _history[-5:])\nprint("LEAK requests:", _requests[:50])\n',
+}
+"""The last cell of a hand-in with that attack: shows what it gathered (hidden tests' inputs among it), to try to
+reach the feedback."""
 
 LIAR = '''
 
@@ -282,9 +270,10 @@ def {name}(*args, **kwargs):
 """3. return values that lie: the stub of ``name`` replaced by one whose result claims to be whatever is asked."""
 
 
-def judge_attacks() -> list[str]:
-    """The sources of the attack cells of issue 25's categories 1, 2, 4 and 5 (:data:`JUDGE_ATTACKS`)."""
-    return list(JUDGE_ATTACKS.values())
+def judge_attack(category: str) -> tuple[str, str | None]:
+    """The attack cell of one of issue 25's categories 1, 2, 4 and 5 (:data:`JUDGE_ATTACKS`) and the last cell that
+    shows what it gathered (None if it gathers nothing)."""
+    return JUDGE_ATTACKS[category], JUDGE_ATTACK_LAST.get(category)
 
 
 def liar(name: str) -> str:

@@ -139,95 +139,25 @@ def _complete(**changes):
     return _COMPLETE.format(**{**_COMPLETE_DEFAULTS, **changes})
 
 
-WRONG = {
-    "CategoricalPixelCNN": {
-        "mask_B_in_the_first_layer": _categorical(first="B"),
-        "mask_A_in_every_layer": _categorical(later="A"),
-        "one_logit_per_pixel": _categorical(head="nn.Conv2d(hidden_channels, 1, kernel_size=1)"),
-        "seventeen_levels_hard_coded": _categorical(head="nn.Conv2d(hidden_channels, 17, kernel_size=1)"),
-        "every_layer_kernel_size_wide": _categorical(later_k="kernel_size"),
-        "n_layers_ignored": _categorical(n_later="3"),
-        "hidden_channels_ignored": _categorical(override="\n        hidden_channels = 32"),
-        "unmasked_3x3_head": _categorical(head="nn.Conv2d(hidden_channels, n_levels, kernel_size=3, padding=1)"),
-        "long_input_into_the_convolution": _categorical(scaled="x"),
-    },
-    "complete": {
-        "overwrites_the_known_rows": _complete(first_row="0"),
-        "argmax_instead_of_a_draw": _complete(draw="probs.argmax(dim=1)"),
-        "ignores_the_label": _complete(call="model(out) if y is None else model(out, torch.zeros_like(y))"),
-        "one_pass_for_all_pixels": '''
-def complete(model, x, n_known_rows, y=None, generator=None):
-    out = x.clone().long()
-    with torch.no_grad():
-        logits = model(out) if y is None else model(out, y)
-        probs = torch.softmax(logits, dim=1).permute(0, 2, 3, 1)  # [B, H, W, K]
-        drawn = torch.multinomial(probs.reshape(-1, probs.shape[-1]), 1, generator=generator).reshape(out[:, 0].shape)
-        out[:, 0, n_known_rows:] = drawn[:, n_known_rows:]
-    return out
-''',
-        "softmax_over_the_batch": _complete(dim="0"),
-        "changes_x_in_place": _complete(copy="x"),
-        "global_generator": _complete(draw="torch.multinomial(probs, 1)[:, 0]"),
-        "one_row_too_many_kept": _complete(first_row="n_known_rows + 1"),
-        "fixed_seed_when_no_generator": _complete(copy="x.clone().long()\n    generator = generator if generator "
-                                                       "is not None else torch.Generator().manual_seed(0)"),
-    },
-    "discretized_logistic_mixture_log_prob": {
-        "no_edge_bins": _dlm(edges="log_inner"),
-        "levels_mapped_to_0_1": _dlm(centre="(x / (n_levels - 1))", half="0.5 / (n_levels - 1)"),
-        "half_width_one_half": _dlm(half="0.5"),
-        "scale_is_log_scales": _dlm(inv_scales="1.0 / log_scales"),
-        "weights_not_normalised": _dlm(mix="torch.logsumexp(log_probs + logit_weights, dim=1, keepdim=True)"),
-        "log_probabilities_averaged": _dlm(
-            mix="(torch.softmax(logit_weights, dim=1) * log_probs).sum(1, keepdim=True)"),
-        "returns_probabilities": _dlm(mix="torch.logsumexp(log_probs + F.log_softmax(logit_weights, dim=1), dim=1, "
-                                          "keepdim=True).exp()"),
-        "naive_log_of_the_difference": _dlm(log_inner="torch.log(mass)"),
-        "log_of_the_clamped_mass": _dlm(log_inner="torch.log(mass.clamp(min=1e-12))"),
-        "mid_bin_density_shortcut_of_256_levels": _dlm(
-            log_inner="torch.where(mass > 1e-5, torch.log(mass.clamp(min=1e-12)), log_pdf_mid + math.log(2 * half))"),
-        "nan_gradients_no_clamp_in_the_where": _dlm(
-            log_inner="torch.where(mass > 1e-5, torch.log(mass), log_pdf_mid + math.log(2 * half))"),
-        "mid_bin_shortcut_float64_loop": """
-def discretized_logistic_mixture_log_prob(x, logit_weights, means, log_scales, n_levels):
-    xd = x.double()
-    total = None
-    log_pi = torch.log_softmax(logit_weights.double(), dim=1)
-    width = 2.0 / (n_levels - 1)
-    for i in range(means.shape[1]):
-        mu, ls = means[:, i:i + 1].double(), log_scales[:, i:i + 1].double()
-        s = torch.exp(ls)
-        centre = xd * width - 1.0
-        hi = (centre + width / 2 - mu) / s
-        lo = (centre - width / 2 - mu) / s
-        lower_edge = -F.softplus(-hi)
-        upper_edge = -F.softplus(lo)
-        mass = torch.special.expit(hi) - torch.special.expit(lo)
-        z = (centre - mu) / s
-        density = z - ls - 2 * F.softplus(z) + math.log(width)
-        inner = torch.where(mass > 1e-5, mass.clamp(min=1e-30).log(), density)
-        log_p = torch.where(xd == 0, lower_edge, torch.where(xd == n_levels - 1, upper_edge, inner))
-        log_p = log_p + log_pi[:, i:i + 1]
-        total = log_p if total is None else torch.logaddexp(total, log_p)
-    return total.float()
-""",
-        "naive_log_sigmoid_at_the_edges": _dlm(log_cdf_plus="torch.log(torch.sigmoid(plus_in))",
-                                               log_one_minus="torch.log(1 - torch.sigmoid(minus_in))"),
-    },
-    "ConditionalGatedPixelCNN": {
-        "label_in_the_vertical_stack_only": _conditional(h_bias="0"),
-        "label_in_the_first_layer_only": _conditional(class_layer="i == 0"),
-        "vertical_stack_not_shifted": _conditional(shift="a_v"),
-        "kernel_size_ignored": _conditional(k_value="3"),
-        "first_horizontal_layer_sees_the_pixel": _conditional(first_h_width="k // 2 + 1"),
-        "one_label_for_the_whole_batch": _conditional(h_bias="self.h_class[i](y[:1])[:, :, None, None]").replace(
-            "a_v = a_v + self.v_class[i](y)[:, :, None, None]", "a_v = a_v + self.v_class[i](y[:1])[:, :, None, None]"),
-    },
+WRONG: dict[str, dict[str, str]] = {}
+RIGHT: dict[str, dict[str, str]] = {}
+
+
+# ---- CategoricalPixelCNN ----
+WRONG["CategoricalPixelCNN"] = {
+    "mask_B_in_the_first_layer": _categorical(first="B"),
+    "mask_A_in_every_layer": _categorical(later="A"),
+    "one_logit_per_pixel": _categorical(head="nn.Conv2d(hidden_channels, 1, kernel_size=1)"),
+    "seventeen_levels_hard_coded": _categorical(head="nn.Conv2d(hidden_channels, 17, kernel_size=1)"),
+    "every_layer_kernel_size_wide": _categorical(later_k="kernel_size"),
+    "n_layers_ignored": _categorical(n_later="3"),
+    "hidden_channels_ignored": _categorical(override="\n        hidden_channels = 32"),
+    "unmasked_3x3_head": _categorical(head="nn.Conv2d(hidden_channels, n_levels, kernel_size=3, padding=1)"),
+    "long_input_into_the_convolution": _categorical(scaled="x"),
 }
 
-RIGHT = {
-    "CategoricalPixelCNN": {
-        "module_list_and_functional_convs": '''
+RIGHT["CategoricalPixelCNN"] = {
+    "module_list_and_functional_convs": '''
 class CategoricalPixelCNN(nn.Module):
     def __init__(self, n_levels, n_layers=4, hidden_channels=32, kernel_size=7):
         super().__init__()
@@ -254,10 +184,35 @@ class CategoricalPixelCNN(nn.Module):
             h = torch.relu(F.conv2d(h, w * mask, b, padding=w.shape[-1] // 2))
         return self.head(h.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
 ''',
-        "scaled_to_0_1": _categorical(scaled="x.to(torch.float32) / (self.n_levels - 1)"),
-    },
-    "complete": {
-        "gumbel_max_draw": '''
+    "scaled_to_0_1": _categorical(scaled="x.to(torch.float32) / (self.n_levels - 1)"),
+}
+
+
+# ---- complete ----
+WRONG["complete"] = {
+    "overwrites_the_known_rows": _complete(first_row="0"),
+    "argmax_instead_of_a_draw": _complete(draw="probs.argmax(dim=1)"),
+    "ignores_the_label": _complete(call="model(out) if y is None else model(out, torch.zeros_like(y))"),
+    "one_pass_for_all_pixels": '''
+def complete(model, x, n_known_rows, y=None, generator=None):
+    out = x.clone().long()
+    with torch.no_grad():
+        logits = model(out) if y is None else model(out, y)
+        probs = torch.softmax(logits, dim=1).permute(0, 2, 3, 1)  # [B, H, W, K]
+        drawn = torch.multinomial(probs.reshape(-1, probs.shape[-1]), 1, generator=generator).reshape(out[:, 0].shape)
+        out[:, 0, n_known_rows:] = drawn[:, n_known_rows:]
+    return out
+''',
+    "softmax_over_the_batch": _complete(dim="0"),
+    "changes_x_in_place": _complete(copy="x"),
+    "global_generator": _complete(draw="torch.multinomial(probs, 1)[:, 0]"),
+    "one_row_too_many_kept": _complete(first_row="n_known_rows + 1"),
+    "fixed_seed_when_no_generator": _complete(copy="x.clone().long()\n    generator = generator if generator "
+                                                       "is not None else torch.Generator().manual_seed(0)"),
+}
+
+RIGHT["complete"] = {
+    "gumbel_max_draw": '''
 def complete(model, x, n_known_rows, y=None, generator=None):
     images = torch.zeros_like(x, dtype=torch.long)
     images[:, :, :n_known_rows] = x[:, :, :n_known_rows]
@@ -271,11 +226,57 @@ def complete(model, x, n_known_rows, y=None, generator=None):
         images[:, 0, row, col] = torch.argmax(log_p - torch.log(-torch.log(uniform)), dim=-1)
     return images
 ''',
-        "inverse_cdf_draw": _complete(draw="(torch.rand(probs.shape[0], 1, generator=generator) "
+    "inverse_cdf_draw": _complete(draw="(torch.rand(probs.shape[0], 1, generator=generator) "
                                            "> probs.cumsum(dim=1)).sum(dim=1).clamp(max=probs.shape[1] - 1)"),
-    },
-    "discretized_logistic_mixture_log_prob": {
-        "exact_log_difference_of_sigmoids": '''
+}
+
+
+# ---- discretized_logistic_mixture_log_prob ----
+WRONG["discretized_logistic_mixture_log_prob"] = {
+    "no_edge_bins": _dlm(edges="log_inner"),
+    "levels_mapped_to_0_1": _dlm(centre="(x / (n_levels - 1))", half="0.5 / (n_levels - 1)"),
+    "half_width_one_half": _dlm(half="0.5"),
+    "scale_is_log_scales": _dlm(inv_scales="1.0 / log_scales"),
+    "weights_not_normalised": _dlm(mix="torch.logsumexp(log_probs + logit_weights, dim=1, keepdim=True)"),
+    "log_probabilities_averaged": _dlm(
+        mix="(torch.softmax(logit_weights, dim=1) * log_probs).sum(1, keepdim=True)"),
+    "returns_probabilities": _dlm(mix="torch.logsumexp(log_probs + F.log_softmax(logit_weights, dim=1), dim=1, "
+                                          "keepdim=True).exp()"),
+    "naive_log_of_the_difference": _dlm(log_inner="torch.log(mass)"),
+    "log_of_the_clamped_mass": _dlm(log_inner="torch.log(mass.clamp(min=1e-12))"),
+    "mid_bin_density_shortcut_of_256_levels": _dlm(
+        log_inner="torch.where(mass > 1e-5, torch.log(mass.clamp(min=1e-12)), log_pdf_mid + math.log(2 * half))"),
+    "nan_gradients_no_clamp_in_the_where": _dlm(
+        log_inner="torch.where(mass > 1e-5, torch.log(mass), log_pdf_mid + math.log(2 * half))"),
+    "mid_bin_shortcut_float64_loop": '''
+def discretized_logistic_mixture_log_prob(x, logit_weights, means, log_scales, n_levels):
+    xd = x.double()
+    total = None
+    log_pi = torch.log_softmax(logit_weights.double(), dim=1)
+    width = 2.0 / (n_levels - 1)
+    for i in range(means.shape[1]):
+        mu, ls = means[:, i:i + 1].double(), log_scales[:, i:i + 1].double()
+        s = torch.exp(ls)
+        centre = xd * width - 1.0
+        hi = (centre + width / 2 - mu) / s
+        lo = (centre - width / 2 - mu) / s
+        lower_edge = -F.softplus(-hi)
+        upper_edge = -F.softplus(lo)
+        mass = torch.special.expit(hi) - torch.special.expit(lo)
+        z = (centre - mu) / s
+        density = z - ls - 2 * F.softplus(z) + math.log(width)
+        inner = torch.where(mass > 1e-5, mass.clamp(min=1e-30).log(), density)
+        log_p = torch.where(xd == 0, lower_edge, torch.where(xd == n_levels - 1, upper_edge, inner))
+        log_p = log_p + log_pi[:, i:i + 1]
+        total = log_p if total is None else torch.logaddexp(total, log_p)
+    return total.float()
+''',
+    "naive_log_sigmoid_at_the_edges": _dlm(log_cdf_plus="torch.log(torch.sigmoid(plus_in))",
+                                           log_one_minus="torch.log(1 - torch.sigmoid(minus_in))"),
+}
+
+RIGHT["discretized_logistic_mixture_log_prob"] = {
+    "exact_log_difference_of_sigmoids": '''
 def discretized_logistic_mixture_log_prob(x, logit_weights, means, log_scales, n_levels):
     v = x.to(means.dtype) * (2.0 / (n_levels - 1)) - 1.0
     delta = 1.0 / (n_levels - 1)
@@ -288,7 +289,7 @@ def discretized_logistic_mixture_log_prob(x, logit_weights, means, log_scales, n
     log_weights = logit_weights - torch.logsumexp(logit_weights, dim=1, keepdim=True)
     return torch.logsumexp(log_weights + per_component, dim=1, keepdim=True)
 ''',
-        "loop_over_components_float64_exact": '''
+    "loop_over_components_float64_exact": '''
 def discretized_logistic_mixture_log_prob(x, logit_weights, means, log_scales, n_levels):
     xd = x.double()
     total = None
@@ -309,9 +310,22 @@ def discretized_logistic_mixture_log_prob(x, logit_weights, means, log_scales, n
         total = log_p if total is None else torch.logaddexp(total, log_p)
     return total.float()
 ''',
-    },
-    "ConditionalGatedPixelCNN": {
-        "one_hot_labels_and_linear_biases": '''
+}
+
+
+# ---- ConditionalGatedPixelCNN ----
+WRONG["ConditionalGatedPixelCNN"] = {
+    "label_in_the_vertical_stack_only": _conditional(h_bias="0"),
+    "label_in_the_first_layer_only": _conditional(class_layer="i == 0"),
+    "vertical_stack_not_shifted": _conditional(shift="a_v"),
+    "kernel_size_ignored": _conditional(k_value="3"),
+    "first_horizontal_layer_sees_the_pixel": _conditional(first_h_width="k // 2 + 1"),
+    "one_label_for_the_whole_batch": _conditional(h_bias="self.h_class[i](y[:1])[:, :, None, None]").replace(
+        "a_v = a_v + self.v_class[i](y)[:, :, None, None]", "a_v = a_v + self.v_class[i](y[:1])[:, :, None, None]"),
+}
+
+RIGHT["ConditionalGatedPixelCNN"] = {
+    "one_hot_labels_and_linear_biases": '''
 class ConditionalGatedPixelCNN(nn.Module):
     def __init__(self, n_classes, n_levels=17, n_layers=5, hidden_channels=16, kernel_size=3):
         super().__init__()
@@ -347,5 +361,4 @@ class ConditionalGatedPixelCNN(nn.Module):
             h = new_h if i == 0 else h + new_h
         return self.out(torch.relu(h))
 ''',
-    },
 }

@@ -4,15 +4,19 @@ Each source replaces a whole answer cell; it may use the setup cell's names (mat
 answer cells (CausalConv1d, WaveNet, CausalSelfAttention).
 """
 
-WRONG = {
-    "CausalConv1d": {
-        "padding_on_both_sides": '''
+WRONG: dict[str, dict[str, str]] = {}
+RIGHT: dict[str, dict[str, str]] = {}
+
+
+# ---- CausalConv1d ----
+WRONG["CausalConv1d"] = {
+    "padding_on_both_sides": '''
 class CausalConv1d(nn.Conv1d):
     def __init__(self, in_channels, out_channels, kernel_size, dilation=1):
         super().__init__(in_channels, out_channels, kernel_size, dilation=dilation,
                          padding=(kernel_size - 1) * dilation // 2)
 ''',
-        "dilation_ignored": '''
+    "dilation_ignored": '''
 class CausalConv1d(nn.Conv1d):
     def __init__(self, in_channels, out_channels, kernel_size, dilation=1):
         super().__init__(in_channels, out_channels, kernel_size)
@@ -21,7 +25,7 @@ class CausalConv1d(nn.Conv1d):
     def forward(self, x):
         return super().forward(F.pad(x, (self.left, 0)))
 ''',
-        "padding_without_the_dilation": '''
+    "padding_without_the_dilation": '''
 class CausalConv1d(nn.Conv1d):
     def __init__(self, in_channels, out_channels, kernel_size, dilation=1):
         super().__init__(in_channels, out_channels, kernel_size, dilation=dilation)
@@ -30,7 +34,7 @@ class CausalConv1d(nn.Conv1d):
     def forward(self, x):
         return super().forward(F.pad(x, (self.left, 0)))
 ''',
-        "padding_on_the_right": '''
+    "padding_on_the_right": '''
 class CausalConv1d(nn.Conv1d):
     def __init__(self, in_channels, out_channels, kernel_size, dilation=1):
         super().__init__(in_channels, out_channels, kernel_size, dilation=dilation)
@@ -39,7 +43,7 @@ class CausalConv1d(nn.Conv1d):
     def forward(self, x):
         return super().forward(F.pad(x, (0, self.pad)))
 ''',
-        "both_sides_padded_and_the_wrong_end_cropped": '''
+    "both_sides_padded_and_the_wrong_end_cropped": '''
 class CausalConv1d(nn.Conv1d):
     def __init__(self, in_channels, out_channels, kernel_size, dilation=1):
         pad = (kernel_size - 1) * dilation
@@ -48,7 +52,7 @@ class CausalConv1d(nn.Conv1d):
     def forward(self, x):
         return super().forward(x)[:, :, -x.shape[-1]:]
 ''',
-        "shifted_by_one": '''
+    "shifted_by_one": '''
 class CausalConv1d(nn.Conv1d):
     def __init__(self, in_channels, out_channels, kernel_size, dilation=1):
         super().__init__(in_channels, out_channels, kernel_size, dilation=dilation)
@@ -57,7 +61,7 @@ class CausalConv1d(nn.Conv1d):
     def forward(self, x):
         return super().forward(F.pad(x, (self.left, 0)))[:, :, :-1]
 ''',
-        "taps_reversed": '''
+    "taps_reversed": '''
 class CausalConv1d(nn.Conv1d):
     def __init__(self, in_channels, out_channels, kernel_size, dilation=1):
         super().__init__(in_channels, out_channels, kernel_size, dilation=dilation)
@@ -66,9 +70,38 @@ class CausalConv1d(nn.Conv1d):
     def forward(self, x):
         return F.conv1d(F.pad(x, (self.left, 0)), self.weight.flip(-1), self.bias, dilation=self.dilation)
 ''',
-    },
-    "WaveNet": {
-        "dilations_all_one": '''
+}
+
+RIGHT["CausalConv1d"] = {
+    "both_sides_padded_then_the_end_cropped": '''
+class CausalConv1d(nn.Conv1d):
+    def __init__(self, in_channels, out_channels, kernel_size, dilation=1):
+        pad = (kernel_size - 1) * dilation
+        super().__init__(in_channels, out_channels, kernel_size, dilation=dilation, padding=pad)
+
+    def forward(self, x):
+        return super().forward(x)[:, :, : x.shape[-1]]
+''',
+    "float64_loop_over_the_taps": '''
+class CausalConv1d(nn.Conv1d):
+    def __init__(self, in_channels, out_channels, kernel_size, dilation=1):
+        super().__init__(in_channels, out_channels, kernel_size, dilation=dilation)
+
+    def forward(self, x):
+        k, d, length = self.kernel_size[0], self.dilation[0], x.shape[-1]
+        xd = F.pad(x.double(), ((k - 1) * d, 0))
+        y = self.bias.double()[None, :, None].expand(x.shape[0], -1, length).clone()
+        for j in range(k):
+            part = xd[:, :, j * d : j * d + length]
+            y = y + torch.einsum("oi,bit->bot", self.weight[:, :, j].double(), part)
+        return y.to(x.dtype)
+''',
+}
+
+
+# ---- WaveNet ----
+WRONG["WaveNet"] = {
+    "dilations_all_one": '''
 class WaveNet(nn.Module):
     def __init__(self, n_levels=32, n_layers=4, channels=16):
         super().__init__()
@@ -89,7 +122,7 @@ class WaveNet(nn.Module):
             skip = skip + s(z)
         return self.output(F.relu(skip))
 ''',
-        "dilations_start_at_two": '''
+    "dilations_start_at_two": '''
 class WaveNet(nn.Module):
     def __init__(self, n_levels=32, n_layers=4, channels=16):
         super().__init__()
@@ -110,7 +143,7 @@ class WaveNet(nn.Module):
             skip = skip + s(z)
         return self.output(F.relu(skip))
 ''',
-        "input_kernel_two": '''
+    "input_kernel_two": '''
 class WaveNet(nn.Module):
     def __init__(self, n_levels=32, n_layers=4, channels=16):
         super().__init__()
@@ -131,7 +164,7 @@ class WaveNet(nn.Module):
             skip = skip + s(z)
         return self.output(F.relu(skip))
 ''',
-        "tanh_only_no_gate": '''
+    "tanh_only_no_gate": '''
 class WaveNet(nn.Module):
     def __init__(self, n_levels=32, n_layers=4, channels=16):
         super().__init__()
@@ -152,7 +185,7 @@ class WaveNet(nn.Module):
             skip = skip + s(z)
         return self.output(F.relu(skip))
 ''',
-        "skip_of_the_last_layer_only": '''
+    "skip_of_the_last_layer_only": '''
 class WaveNet(nn.Module):
     def __init__(self, n_levels=32, n_layers=4, channels=16):
         super().__init__()
@@ -172,7 +205,7 @@ class WaveNet(nn.Module):
             skip = s(z)
         return self.output(F.relu(skip))
 ''',
-        "no_residual_connection": '''
+    "no_residual_connection": '''
 class WaveNet(nn.Module):
     def __init__(self, n_levels=32, n_layers=4, channels=16):
         super().__init__()
@@ -193,7 +226,7 @@ class WaveNet(nn.Module):
             skip = skip + s(z)
         return self.output(F.relu(skip))
 ''',
-        "logits_transposed": '''
+    "logits_transposed": '''
 class WaveNet(nn.Module):
     def __init__(self, n_levels=32, n_layers=4, channels=16):
         super().__init__()
@@ -214,9 +247,36 @@ class WaveNet(nn.Module):
             skip = skip + s(z)
         return self.output(F.relu(skip)).transpose(1, 2)
 ''',
-    },
-    "CausalSelfAttention": {
-        "mask_off_by_one_no_diagonal": '''
+}
+
+RIGHT["WaveNet"] = {
+    "one_convolution_for_filter_and_gate_outputs_split": '''
+class WaveNet(nn.Module):
+    def __init__(self, n_levels=32, n_layers=4, channels=16):
+        super().__init__()
+        self.n_levels, self.n_layers, self.channels = n_levels, n_layers, channels
+        self.input = CausalConv1d(1, channels, 1)
+        self.filters = nn.ModuleList([CausalConv1d(channels, channels, 2, dilation=2**i) for i in range(n_layers)])
+        self.gates = nn.ModuleList([CausalConv1d(channels, channels, 2, dilation=2**i) for i in range(n_layers)])
+        self.residuals = nn.ModuleList([nn.Conv1d(channels, channels, 1) for _ in range(n_layers)])
+        self.skips = nn.ModuleList([nn.Conv1d(channels, channels, 1) for _ in range(n_layers)])
+        self.output = nn.Conv1d(channels, n_levels, 1)
+
+    def forward(self, x):
+        h = self.input(x.unsqueeze(1))
+        outs = []
+        for i in range(self.n_layers):
+            z = torch.tanh(self.filters[i](h)) * torch.sigmoid(self.gates[i](h))
+            outs.append(self.skips[i](z))
+            h = self.residuals[i](z) + h
+        return self.output(torch.relu(torch.stack(outs).sum(0)))
+''',
+}
+
+
+# ---- CausalSelfAttention ----
+WRONG["CausalSelfAttention"] = {
+    "mask_off_by_one_no_diagonal": '''
 class CausalSelfAttention(nn.Module):
     def __init__(self, d_model, n_heads):
         super().__init__()
@@ -241,7 +301,7 @@ class CausalSelfAttention(nn.Module):
         self.attention = w.detach()
         return self.out((w @ v).transpose(1, 2).reshape(b, t, self.d_model))
 ''',
-        "mask_off_by_one_sees_next": '''
+    "mask_off_by_one_sees_next": '''
 class CausalSelfAttention(nn.Module):
     def __init__(self, d_model, n_heads):
         super().__init__()
@@ -266,7 +326,7 @@ class CausalSelfAttention(nn.Module):
         self.attention = w.detach()
         return self.out((w @ v).transpose(1, 2).reshape(b, t, self.d_model))
 ''',
-        "softmax_over_the_wrong_axis": '''
+    "softmax_over_the_wrong_axis": '''
 class CausalSelfAttention(nn.Module):
     def __init__(self, d_model, n_heads):
         super().__init__()
@@ -291,7 +351,7 @@ class CausalSelfAttention(nn.Module):
         self.attention = w.detach()
         return self.out((w @ v).transpose(1, 2).reshape(b, t, self.d_model))
 ''',
-        "no_scaling": '''
+    "no_scaling": '''
 class CausalSelfAttention(nn.Module):
     def __init__(self, d_model, n_heads):
         super().__init__()
@@ -316,7 +376,7 @@ class CausalSelfAttention(nn.Module):
         self.attention = w.detach()
         return self.out((w @ v).transpose(1, 2).reshape(b, t, self.d_model))
 ''',
-        "scaled_by_sqrt_d_model": '''
+    "scaled_by_sqrt_d_model": '''
 class CausalSelfAttention(nn.Module):
     def __init__(self, d_model, n_heads):
         super().__init__()
@@ -341,7 +401,7 @@ class CausalSelfAttention(nn.Module):
         self.attention = w.detach()
         return self.out((w @ v).transpose(1, 2).reshape(b, t, self.d_model))
 ''',
-        "cache_appended_in_the_wrong_order": '''
+    "cache_appended_in_the_wrong_order": '''
 class CausalSelfAttention(nn.Module):
     def __init__(self, d_model, n_heads):
         super().__init__()
@@ -366,7 +426,7 @@ class CausalSelfAttention(nn.Module):
         self.attention = w.detach()
         return self.out((w @ v).transpose(1, 2).reshape(b, t, self.d_model))
 ''',
-        "cache_ignores_the_past_in_the_mask": '''
+    "cache_ignores_the_past_in_the_mask": '''
 class CausalSelfAttention(nn.Module):
     def __init__(self, d_model, n_heads):
         super().__init__()
@@ -390,149 +450,10 @@ class CausalSelfAttention(nn.Module):
         self.attention = w.detach()
         return self.out((w @ v).transpose(1, 2).reshape(b, t, self.d_model))
 ''',
-    },
-    "TinyGPT": {
-        "no_position_embedding": '''
-class TinyGPT(nn.Module):
-    def __init__(self, vocab_size, d_model=32, n_heads=4, n_layers=2, max_len=256):
-        super().__init__()
-        self.vocab_size, self.d_model, self.max_len = vocab_size, d_model, max_len
-        self.token = nn.Embedding(vocab_size, d_model)
-        self.blocks = nn.ModuleList(
-            nn.ModuleDict({"n1": nn.LayerNorm(d_model), "attn": CausalSelfAttention(d_model, n_heads),
-                           "n2": nn.LayerNorm(d_model),
-                           "mlp": nn.Sequential(nn.Linear(d_model, 4 * d_model), nn.GELU(),
-                                                nn.Linear(4 * d_model, d_model))})
-            for _ in range(n_layers))
-        self.norm = nn.LayerNorm(d_model)
-        self.head = nn.Linear(d_model, vocab_size)
-
-    def forward(self, tokens, caches=None):
-        x = self.token(tokens)
-        for i, b in enumerate(self.blocks):
-            x = x + b["attn"](b["n1"](x), None if caches is None else caches[i])
-            x = x + b["mlp"](b["n2"](x))
-        return self.head(self.norm(x))
-''',
-        "positions_restart_at_zero_with_a_cache": '''
-class TinyGPT(nn.Module):
-    def __init__(self, vocab_size, d_model=32, n_heads=4, n_layers=2, max_len=256):
-        super().__init__()
-        self.vocab_size, self.d_model, self.max_len = vocab_size, d_model, max_len
-        self.token = nn.Embedding(vocab_size, d_model)
-        self.position = nn.Embedding(max_len, d_model)
-        self.blocks = nn.ModuleList(
-            nn.ModuleDict({"n1": nn.LayerNorm(d_model), "attn": CausalSelfAttention(d_model, n_heads),
-                           "n2": nn.LayerNorm(d_model),
-                           "mlp": nn.Sequential(nn.Linear(d_model, 4 * d_model), nn.GELU(),
-                                                nn.Linear(4 * d_model, d_model))})
-            for _ in range(n_layers))
-        self.norm = nn.LayerNorm(d_model)
-        self.head = nn.Linear(d_model, vocab_size)
-
-    def forward(self, tokens, caches=None):
-        x = self.token(tokens) + self.position(torch.arange(tokens.shape[1]))
-        for i, b in enumerate(self.blocks):
-            x = x + b["attn"](b["n1"](x), None if caches is None else caches[i])
-            x = x + b["mlp"](b["n2"](x))
-        return self.head(self.norm(x))
-''',
-        "mlp_of_width_d": '''
-class TinyGPT(nn.Module):
-    def __init__(self, vocab_size, d_model=32, n_heads=4, n_layers=2, max_len=256):
-        super().__init__()
-        self.vocab_size, self.d_model, self.max_len = vocab_size, d_model, max_len
-        self.token = nn.Embedding(vocab_size, d_model)
-        self.position = nn.Embedding(max_len, d_model)
-        self.blocks = nn.ModuleList(
-            nn.ModuleDict({"n1": nn.LayerNorm(d_model), "attn": CausalSelfAttention(d_model, n_heads),
-                           "n2": nn.LayerNorm(d_model),
-                           "mlp": nn.Sequential(nn.Linear(d_model, d_model), nn.GELU(), nn.Linear(d_model, d_model))})
-            for _ in range(n_layers))
-        self.norm = nn.LayerNorm(d_model)
-        self.head = nn.Linear(d_model, vocab_size)
-
-    def forward(self, tokens, caches=None):
-        past = caches[0]["k"].shape[2] if caches is not None and "k" in caches[0] else 0
-        x = self.token(tokens) + self.position(torch.arange(past, past + tokens.shape[1]))
-        for i, b in enumerate(self.blocks):
-            x = x + b["attn"](b["n1"](x), None if caches is None else caches[i])
-            x = x + b["mlp"](b["n2"](x))
-        return self.head(self.norm(x))
-''',
-        "torch_encoder_layers_without_a_mask": '''
-class TinyGPT(nn.Module):
-    def __init__(self, vocab_size, d_model=32, n_heads=4, n_layers=2, max_len=256):
-        super().__init__()
-        self.vocab_size, self.d_model, self.max_len = vocab_size, d_model, max_len
-        self.token = nn.Embedding(vocab_size, d_model)
-        self.position = nn.Embedding(max_len, d_model)
-        self.blocks = nn.ModuleList(
-            nn.TransformerEncoderLayer(d_model, n_heads, 4 * d_model, dropout=0.0, batch_first=True, norm_first=True)
-            for _ in range(n_layers))
-        self.norm = nn.LayerNorm(d_model)
-        self.head = nn.Linear(d_model, vocab_size)
-
-    def forward(self, tokens, caches=None):
-        x = self.token(tokens) + self.position(torch.arange(tokens.shape[1]))
-        for block in self.blocks:
-            x = block(x)
-        return self.head(self.norm(x))
-''',
-    },
 }
 
-RIGHT = {
-    "CausalConv1d": {
-        "both_sides_padded_then_the_end_cropped": '''
-class CausalConv1d(nn.Conv1d):
-    def __init__(self, in_channels, out_channels, kernel_size, dilation=1):
-        pad = (kernel_size - 1) * dilation
-        super().__init__(in_channels, out_channels, kernel_size, dilation=dilation, padding=pad)
-
-    def forward(self, x):
-        return super().forward(x)[:, :, : x.shape[-1]]
-''',
-        "float64_loop_over_the_taps": '''
-class CausalConv1d(nn.Conv1d):
-    def __init__(self, in_channels, out_channels, kernel_size, dilation=1):
-        super().__init__(in_channels, out_channels, kernel_size, dilation=dilation)
-
-    def forward(self, x):
-        k, d, length = self.kernel_size[0], self.dilation[0], x.shape[-1]
-        xd = F.pad(x.double(), ((k - 1) * d, 0))
-        y = self.bias.double()[None, :, None].expand(x.shape[0], -1, length).clone()
-        for j in range(k):
-            part = xd[:, :, j * d : j * d + length]
-            y = y + torch.einsum("oi,bit->bot", self.weight[:, :, j].double(), part)
-        return y.to(x.dtype)
-''',
-    },
-    "WaveNet": {
-        "one_convolution_for_filter_and_gate_outputs_split": '''
-class WaveNet(nn.Module):
-    def __init__(self, n_levels=32, n_layers=4, channels=16):
-        super().__init__()
-        self.n_levels, self.n_layers, self.channels = n_levels, n_layers, channels
-        self.input = CausalConv1d(1, channels, 1)
-        self.filters = nn.ModuleList([CausalConv1d(channels, channels, 2, dilation=2**i) for i in range(n_layers)])
-        self.gates = nn.ModuleList([CausalConv1d(channels, channels, 2, dilation=2**i) for i in range(n_layers)])
-        self.residuals = nn.ModuleList([nn.Conv1d(channels, channels, 1) for _ in range(n_layers)])
-        self.skips = nn.ModuleList([nn.Conv1d(channels, channels, 1) for _ in range(n_layers)])
-        self.output = nn.Conv1d(channels, n_levels, 1)
-
-    def forward(self, x):
-        h = self.input(x.unsqueeze(1))
-        outs = []
-        for i in range(self.n_layers):
-            z = torch.tanh(self.filters[i](h)) * torch.sigmoid(self.gates[i](h))
-            outs.append(self.skips[i](z))
-            h = self.residuals[i](z) + h
-        return self.output(torch.relu(torch.stack(outs).sum(0)))
-''',
-    },
-    "CausalSelfAttention": {
-        "loops_over_heads_and_an_additive_mask": '''
+RIGHT["CausalSelfAttention"] = {
+    "loops_over_heads_and_an_additive_mask": '''
 class CausalSelfAttention(nn.Module):
     def __init__(self, d_model, n_heads):
         super().__init__()
@@ -564,7 +485,7 @@ class CausalSelfAttention(nn.Module):
         self.attention = torch.stack(weights, dim=1).float().detach()
         return self.out(torch.cat(heads, dim=-1).float())
 ''',
-        "sdpa_for_the_output": '''
+    "sdpa_for_the_output": '''
 class CausalSelfAttention(nn.Module):
     def __init__(self, d_model, n_heads):
         super().__init__()
@@ -588,9 +509,102 @@ class CausalSelfAttention(nn.Module):
         self.attention = scores.masked_fill(~allowed, -math.inf).softmax(-1).detach()
         return self.out(y.transpose(1, 2).reshape(b, t, self.d_model))
 ''',
-    },
-    "TinyGPT": {
-        "a_length_counter_in_the_cache_and_position_weights_sliced": '''
+}
+
+
+# ---- TinyGPT ----
+WRONG["TinyGPT"] = {
+    "no_position_embedding": '''
+class TinyGPT(nn.Module):
+    def __init__(self, vocab_size, d_model=32, n_heads=4, n_layers=2, max_len=256):
+        super().__init__()
+        self.vocab_size, self.d_model, self.max_len = vocab_size, d_model, max_len
+        self.token = nn.Embedding(vocab_size, d_model)
+        self.blocks = nn.ModuleList(
+            nn.ModuleDict({"n1": nn.LayerNorm(d_model), "attn": CausalSelfAttention(d_model, n_heads),
+                           "n2": nn.LayerNorm(d_model),
+                           "mlp": nn.Sequential(nn.Linear(d_model, 4 * d_model), nn.GELU(),
+                                                nn.Linear(4 * d_model, d_model))})
+            for _ in range(n_layers))
+        self.norm = nn.LayerNorm(d_model)
+        self.head = nn.Linear(d_model, vocab_size)
+
+    def forward(self, tokens, caches=None):
+        x = self.token(tokens)
+        for i, b in enumerate(self.blocks):
+            x = x + b["attn"](b["n1"](x), None if caches is None else caches[i])
+            x = x + b["mlp"](b["n2"](x))
+        return self.head(self.norm(x))
+''',
+    "positions_restart_at_zero_with_a_cache": '''
+class TinyGPT(nn.Module):
+    def __init__(self, vocab_size, d_model=32, n_heads=4, n_layers=2, max_len=256):
+        super().__init__()
+        self.vocab_size, self.d_model, self.max_len = vocab_size, d_model, max_len
+        self.token = nn.Embedding(vocab_size, d_model)
+        self.position = nn.Embedding(max_len, d_model)
+        self.blocks = nn.ModuleList(
+            nn.ModuleDict({"n1": nn.LayerNorm(d_model), "attn": CausalSelfAttention(d_model, n_heads),
+                           "n2": nn.LayerNorm(d_model),
+                           "mlp": nn.Sequential(nn.Linear(d_model, 4 * d_model), nn.GELU(),
+                                                nn.Linear(4 * d_model, d_model))})
+            for _ in range(n_layers))
+        self.norm = nn.LayerNorm(d_model)
+        self.head = nn.Linear(d_model, vocab_size)
+
+    def forward(self, tokens, caches=None):
+        x = self.token(tokens) + self.position(torch.arange(tokens.shape[1]))
+        for i, b in enumerate(self.blocks):
+            x = x + b["attn"](b["n1"](x), None if caches is None else caches[i])
+            x = x + b["mlp"](b["n2"](x))
+        return self.head(self.norm(x))
+''',
+    "mlp_of_width_d": '''
+class TinyGPT(nn.Module):
+    def __init__(self, vocab_size, d_model=32, n_heads=4, n_layers=2, max_len=256):
+        super().__init__()
+        self.vocab_size, self.d_model, self.max_len = vocab_size, d_model, max_len
+        self.token = nn.Embedding(vocab_size, d_model)
+        self.position = nn.Embedding(max_len, d_model)
+        self.blocks = nn.ModuleList(
+            nn.ModuleDict({"n1": nn.LayerNorm(d_model), "attn": CausalSelfAttention(d_model, n_heads),
+                           "n2": nn.LayerNorm(d_model),
+                           "mlp": nn.Sequential(nn.Linear(d_model, d_model), nn.GELU(), nn.Linear(d_model, d_model))})
+            for _ in range(n_layers))
+        self.norm = nn.LayerNorm(d_model)
+        self.head = nn.Linear(d_model, vocab_size)
+
+    def forward(self, tokens, caches=None):
+        past = caches[0]["k"].shape[2] if caches is not None and "k" in caches[0] else 0
+        x = self.token(tokens) + self.position(torch.arange(past, past + tokens.shape[1]))
+        for i, b in enumerate(self.blocks):
+            x = x + b["attn"](b["n1"](x), None if caches is None else caches[i])
+            x = x + b["mlp"](b["n2"](x))
+        return self.head(self.norm(x))
+''',
+    "torch_encoder_layers_without_a_mask": '''
+class TinyGPT(nn.Module):
+    def __init__(self, vocab_size, d_model=32, n_heads=4, n_layers=2, max_len=256):
+        super().__init__()
+        self.vocab_size, self.d_model, self.max_len = vocab_size, d_model, max_len
+        self.token = nn.Embedding(vocab_size, d_model)
+        self.position = nn.Embedding(max_len, d_model)
+        self.blocks = nn.ModuleList(
+            nn.TransformerEncoderLayer(d_model, n_heads, 4 * d_model, dropout=0.0, batch_first=True, norm_first=True)
+            for _ in range(n_layers))
+        self.norm = nn.LayerNorm(d_model)
+        self.head = nn.Linear(d_model, vocab_size)
+
+    def forward(self, tokens, caches=None):
+        x = self.token(tokens) + self.position(torch.arange(tokens.shape[1]))
+        for block in self.blocks:
+            x = block(x)
+        return self.head(self.norm(x))
+''',
+}
+
+RIGHT["TinyGPT"] = {
+    "a_length_counter_in_the_cache_and_position_weights_sliced": '''
 class TinyGPT(nn.Module):
     def __init__(self, vocab_size, d_model=32, n_heads=4, n_layers=2, max_len=256):
         super().__init__()
@@ -618,5 +632,4 @@ class TinyGPT(nn.Module):
             caches[-1]["length"] = torch.tensor(past + t)
         return self.head(self.norm(x))
 ''',
-    },
 }

@@ -6,7 +6,8 @@ packages and JupyterLab, with the constraints of ``pyproject.toml``). No ``solut
 ``tests/``. The build refuses to finish if a file holds nbgrader's solution or hidden-test markers
 (``tests/test_student_dist.py`` checks more: no line of any answer or hidden test).
 
-Usage: ``python -m autograder.student_dist [--out FOLDER]`` (default ``build/student-dist``; the zip goes beside it).
+Usage: ``python -m autograder.release.student_dist [--out FOLDER]`` (default ``build/student-dist``; the zip goes
+beside it).
 """
 
 from __future__ import annotations
@@ -15,20 +16,13 @@ import argparse
 import re
 import shutil
 import sys
-import zipfile
 from pathlib import Path
 
-from autograder.colab import README_BEGIN, README_END
-from autograder.core import ROOT, pyproject, release_path
-
-LEAK = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS")
-"""nbgrader's markers: none may reach a student."""
+from autograder.core import ANSWER_MARKERS, ROOT, between_markers, pyproject, release_path, write_zip
+from autograder.release.colab_cell import README_BEGIN, README_END
 
 SKIP = re.compile(r"(^|/)(\.[^/]*|__pycache__|[^/]*\.pyc|[^/]*\.egg-info)(/|$)")
 """Hidden files and folders (``.ipynb_checkpoints``), caches, build metadata."""
-
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-"""Every zip entry gets this date, so the same files make the same zip."""
 
 STUDENTS_BEGIN = "<!-- for students: also the README of `make student-dist` -->"
 STUDENTS_END = "<!-- end for students -->"
@@ -77,10 +71,8 @@ python3 -m venv .venv
 def students_section(root: Path) -> str:
     """The course README's section for students (how to work, on Colab, how to hand in)."""
     text = (root / "README.md").read_text(encoding="utf-8")
-    begin, end = text.find(STUDENTS_BEGIN), text.find(STUDENTS_END)
-    if begin < 0 or end < begin:
-        raise SystemExit(f"README.md: the students' section must sit between {STUDENTS_BEGIN!r} and {STUDENTS_END!r}")
-    return text[begin + len(STUDENTS_BEGIN) : end].strip()
+    start, stop = between_markers(text, STUDENTS_BEGIN, STUDENTS_END, "README.md: the students' section")
+    return text[start:stop].strip()
 
 
 def _requirements(root: Path) -> tuple[list[str], list[str], str]:
@@ -133,7 +125,8 @@ def student_environment(root: Path) -> str:
 def notebooks_table(root: Path) -> str:
     """The notebooks table of the course's README (written by ``make release``), for the released notebooks."""
     text = (root / "README.md").read_text(encoding="utf-8")
-    body = text[text.index(README_BEGIN) + len(README_BEGIN) : text.index(README_END)].strip().splitlines()
+    start, stop = between_markers(text, README_BEGIN, README_END, "README.md: the notebooks table")
+    body = text[start:stop].strip().splitlines()
     released = {p.name for p in (root / "notebooks").iterdir() if release_path(p.name, root).is_file()}
     rows = [line for line in body[2:] if any(f"`{name}`" in line for name in released)]
     return "\n".join(body[:2] + rows)
@@ -163,19 +156,14 @@ def build(root: Path = ROOT, out: Path | None = None) -> tuple[Path, Path]:
     readme = STUDENT_README.format(table=notebooks_table(root), students=students_section(root))
     (out / "README.md").write_text(readme, encoding="utf-8")
 
-    leaks = [p for p in out.rglob("*") if p.is_file() and LEAK.search(p.read_text(errors="ignore"))]
+    leaks = [p for p in out.rglob("*") if p.is_file() and ANSWER_MARKERS.search(p.read_text(errors="ignore"))]
     if leaks:
         shutil.rmtree(out)
         found = "\n".join(map(str, leaks))
         raise SystemExit(f"refusing to hand out answers or hidden tests; found markers in:\n{found}")
 
-    archive.unlink(missing_ok=True)
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(p for p in out.rglob("*") if p.is_file()):
-            info = zipfile.ZipInfo(f"genmodels-course/{path.relative_to(out).as_posix()}", ZIP_DATE)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, path.read_bytes())
+    files = (p for p in out.rglob("*") if p.is_file())
+    write_zip(archive, ((f"genmodels-course/{p.relative_to(out).as_posix()}", p.read_bytes()) for p in files))
     return out, archive
 
 

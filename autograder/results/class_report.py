@@ -1,7 +1,7 @@
 """What the class got wrong: a class report after every grading run (``class-report.html`` and ``.md``).
 
 ``make grade`` writes both into the grading state folder (``grading/`` unless ``COURSE_STATE`` says
-otherwise) at the end of every run, also a failed or an empty one; ``python -m autograder.class_report``
+otherwise) at the end of every run, also a failed or an empty one; ``python -m autograder.results.class_report``
 writes them again from what is there. Per assignment the report gives the score distribution (autograded
 and written points apart), for each graded function the share of hand-ins that passed its tests and the
 mistakes that its failed checks named, ranked by how many hand-ins made them (grouped by the check's
@@ -39,8 +39,6 @@ HTML_NAME = "class-report.html"
 MARKDOWN_NAME = "class-report.md"
 SLOWEST = 5
 """How many of the slowest hand-ins each assignment lists."""
-MISTAKE_PREFIX = "Likely mistake: "
-"""The line of a failed check that names the mistake (``helpers.checks.MISTAKE_PREFIX``)."""
 NOT_ATTEMPTED = "not attempted: the stub still raises NotImplementedError"
 GRADED = ("graded", "timed out")
 """``report.csv`` statuses of hand-ins that the gradebook holds scores for."""
@@ -171,11 +169,13 @@ def mistake_key(ename: str, evalue: str) -> tuple[str, bool]:
     """How a failed test's error is grouped: (the named mistake, True), or (its first line masked, False).
 
     A stub still in place (``NotImplementedError``, raised, reported by ``check_call`` or by ``check_prerequisite``) is
-    :data:`NOT_ATTEMPTED`, not a mistake to re-teach. The phrase of a ``Likely mistake: <phrase>.`` line names
-    the mistake; without one the first line of
+    :data:`NOT_ATTEMPTED`, not a mistake to re-teach. The phrase of a ``Likely mistake: <phrase>.`` line
+    (:func:`helpers.checks.likely_mistake`) names the mistake; without one the first line of
     the message stands for it, each number in it replaced by ``#`` (so the same check failing with other
     values groups together), a trailing ``Hint:`` cut off.
     """
+    from helpers.checks import likely_mistake  # here: helpers.checks imports torch (a second), wanted only now
+
     first = next((ln.strip() for ln in str(evalue).splitlines() if ln.strip()), "")
     # check_call: "calling f(...) raised NotImplementedError"; check_prerequisite: "... needs g (above), which fails:
     # NotImplementedError" (the earlier stub, not a mistake in this function).
@@ -183,9 +183,9 @@ def mistake_key(ename: str, evalue: str) -> tuple[str, bool]:
         f"{word} NotImplementedError" in first for word in ("raised", "which fails:")
     ):
         return NOT_ATTEMPTED, False
-    for line in str(evalue).splitlines():
-        if line.startswith(MISTAKE_PREFIX):
-            return line[len(MISTAKE_PREFIX):].strip().rstrip("."), True
+    phrase = likely_mistake(evalue)
+    if phrase is not None:
+        return phrase, True
     first = first.split(" Hint:")[0].strip()
     masked = _NUMBER.sub("#", first)
     masked = masked if len(masked) <= 160 else masked[:157] + "..."

@@ -1,6 +1,6 @@
 """``make collect``: bring a learning management system's download into nbgrader's layout.
 
-``python -m autograder.collect ASSIGNMENT PATH`` where PATH is one zip file, or a folder of
+``python -m autograder.grading.collect ASSIGNMENT PATH`` where PATH is one zip file, or a folder of
 ``<student>_<anything>.ipynb`` files (zips inside are unpacked too). The files are copied to
 ``grading/downloaded/<assignment>/archive/`` and nbgrader's ``zip_collect`` puts each student's
 notebook at ``grading/submitted/<student>/<assignment>/`` (``grading/`` is :data:`autograder.core.STATE`).

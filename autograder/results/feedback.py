@@ -2,11 +2,12 @@
 
 ``make grade`` writes each hand-in's feedback when it grades it, before anyone has graded the written answers. Once
 they are graded in the formgrader (their points and comments are in ``grading/gradebook.db``), ``make feedback``
-(``python -m autograder.feedback [--assignment A]``) writes every feedback file again from the autograded notebooks
-and the gradebook, with nbgrader's ``generate_feedback`` and the course's configuration: the written answers' points
-and comments are in it, a written answer nobody has graded yet says "not graded yet" (not "0 / 2"), the hidden
-tests' code and the outputs after them stay out (:class:`autograder.safeguards.HideHiddenTests`) and the HTML stays
-sanitised (``HTMLExporter.sanitize_html``). ``make grade`` does the same at its end when written answers of the
+(``python -m autograder.results.feedback [--assignment A]``) writes every feedback file again from the autograded
+notebooks and the gradebook, with nbgrader's ``generate_feedback`` and the course's configuration: the written
+answers' points and comments are in it, a written answer nobody has graded yet says "not graded yet" (not "0 / 2"),
+the hidden tests' code and the outputs after them stay out
+(:class:`autograder.grading.preprocessors.HideHiddenTests`) and the HTML stays sanitised
+(``HTMLExporter.sanitize_html``). ``make grade`` does the same at its end when written answers of the
 assignments it graded have manual grades, and ``make export`` before it packs the feedback.
 
 The feedback is one self-contained HTML file that reads offline: :class:`FeedbackExporter` renders it with the

@@ -5,20 +5,20 @@ state folder, :data:`autograder.core.STATE`, ``COURSE_STATE`` to put it elsewher
 
 1. the gradebook learns every assignment from ``solutions/`` (``nbgrader generate_assignment`` into a
    scratch folder, so the committed ``notebooks/`` are not touched);
-2. the hand-in is checked and repaired (:mod:`autograder.repair`) into ``grading/staged/``: a renamed notebook
+2. the hand-in is checked and repaired (:mod:`autograder.grading.repair`) into ``grading/staged/``: a renamed notebook
    gets its expected name, a notebook saved by Colab gets its nbgrader metadata back, edited or
    deleted test cells and changed metadata are flagged; a file that is not a notebook, or the wrong
    assignment's notebook, is reported and not graded. ``submitted/`` is never changed;
-   The static screen (:mod:`autograder.screen`) flags answer code that reaches for the grader or the outside;
-3. the hand-ins are graded as grading jobs (:mod:`autograder.jobs`: each group of hand-ins of one assignment in a
+   The static screen (:mod:`autograder.grading.screen`) flags answer code that reaches for the grader or the outside;
+3. the hand-ins are graded as grading jobs (:mod:`autograder.grading.jobs`: each group of hand-ins of one assignment in a
    scratch course of its own, with its own gradebook, data in and data out), several at once, on an executor
-   (:mod:`autograder.executor`): local processes (``--jobs``, the default) or the workers of a Dask cluster
-   (``--scheduler``). Each kernel runs under bubblewrap (:mod:`autograder.sandbox`; ``--sandbox off`` grades
-   unsandboxed) and only answers the calls of the judge (:mod:`autograder.in_kernel`), which runs the test cells
-   outside it and decides their points (:mod:`autograder.judge`, :mod:`autograder.safeguards`). Only this process
+   (:mod:`autograder.grading.executor`): local processes (``--jobs``, the default) or the workers of a Dask cluster
+   (``--scheduler``). Each kernel runs under bubblewrap (:mod:`autograder.kernel.sandbox`; ``--sandbox off`` grades
+   unsandboxed) and only answers the calls of the judge (:mod:`autograder.kernel.serve`), which runs the test cells
+   outside it and decides their points (:mod:`autograder.grading.judge`, :mod:`autograder.grading.preprocessors`). Only this process
    writes the course's gradebook: it merges the jobs' results one after another;
 4. feedback HTML without the hidden tests' code is made for each hand-in (again from the gradebook, with the written
-   answers' grades and comments, when the formgrader has graded any: :mod:`autograder.feedback`), ``nbgrader export``
+   answers' grades and comments, when the formgrader has graded any: :mod:`autograder.results.feedback`), ``nbgrader export``
    writes ``grading/grades.csv`` (:mod:`autograder.gradebook`), ``grading/report.csv`` says per hand-in what was
    repaired, flagged, late (the LMS's marker), timed out or failed (a failed hand-in's log is kept in
    ``grading/logs/``), and a table is printed.
@@ -26,7 +26,7 @@ state folder, :data:`autograder.core.STATE`, ``COURSE_STATE`` to put it elsewher
 Ctrl-C stops grading: what was graded is kept in the gradebook and printed, and the next ``make grade`` continues
 where it stopped (the hand-ins graded before the interrupt, unchanged since, are not graded again).
 
-Usage: ``python -m autograder.grade [--assignment A] [--jobs N] [--sandbox on|off] [--scheduler tcp://host:port]``
+Usage: ``python -m autograder.grading.grade [--assignment A] [--jobs N] [--sandbox on|off] [--scheduler tcp://host:port]``
 (the environment variables ``SANDBOX`` and ``SCHEDULER`` give the defaults). ``COURSE_ROOT`` points the pipeline
 at another copy of the course (the tests use a scratch copy).
 """
@@ -61,24 +61,24 @@ from autograder.core import (
     db_url,
     source_path,
 )
-from autograder.executor import JobFailure, make_executor, run_jobs
-from autograder.jobs import GradingJob, JobResult, grade_job, merge_result
-from autograder.judge import prelude as judge_prelude
-from autograder.repair import repair
-from autograder.safeguards import course_markdown
-from autograder.sandbox import sandbox_problem
-from autograder.screen import screen_notebook
+from autograder.grading.executor import JobFailure, make_executor, run_jobs
+from autograder.grading.jobs import GradingJob, JobResult, grade_job, merge_result
+from autograder.grading.judge import prelude as judge_prelude
+from autograder.grading.repair import repair
+from autograder.grading.preprocessors import course_markdown
+from autograder.kernel.sandbox import sandbox_problem
+from autograder.grading.screen import screen_notebook
 
 # Seconds a cell may run (and a quarter of it once a cell was stopped); 0: the configuration's 60 s and 15 s.
 CELL_LIMIT = int(os.environ.get("COURSE_CELL_LIMIT", "0"))
 SCREEN_SHOWN = 8
-"""Findings of the static screen (:mod:`autograder.screen`) named in a report row; the rest are counted."""
+"""Findings of the static screen (:mod:`autograder.grading.screen`) named in a report row; the rest are counted."""
 NO_SANDBOX = """Grading refused: hand-ins are untrusted code, and no sandbox can be had on this machine:
   {problem}.
 Install bubblewrap (Debian/Ubuntu: `sudo apt install bubblewrap`) on Linux with user namespaces on
 (`sysctl kernel.unprivileged_userns_clone=1` where it is off), or grade inside a container (README, "Grading
 safely"). To grade without a sandbox, at your own risk (a hand-in then runs with your rights, next to the
-gradebook): `make grade SANDBOX=off` (or `python -m autograder.grade --sandbox off`)."""
+gradebook): `make grade SANDBOX=off` (or `python -m autograder.grading.grade --sandbox off`)."""
 
 
 @dataclass
@@ -272,7 +272,7 @@ def grade_all(ready: list[HandIn], jobs: int | None = None, *, sandbox: bool = T
     hand-ins at a time; with ``scheduler`` (a Dask scheduler's address) the jobs go to its workers, ``jobs`` or,
     by default, as many at once as the workers have threads. Each assignment's hand-ins are split into just
     enough groups for every slot to get one (:func:`groups_per_assignment`). Each job runs in a scratch
-    course of its own (:func:`autograder.jobs.grade_job`); this process alone merges the results into the
+    course of its own (:func:`autograder.grading.jobs.grade_job`); this process alone merges the results into the
     gradebook, one after another, as they arrive. A job that fails (its process or worker died every time it
     was tried, or it raised) marks its hand-ins ``failed`` with the reason; it is not retried.
     """
@@ -344,9 +344,9 @@ def _shown(path: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``make grade``: :func:`grade`, then the class report (:mod:`autograder.class_report`), also after a failed
+    """``make grade``: :func:`grade`, then the class report (:mod:`autograder.results.class_report`), also after a failed
     or an empty run."""
-    from autograder.class_report import after
+    from autograder.results.class_report import after
 
     return after(grade, argv)
 
@@ -389,8 +389,8 @@ def grade(argv: list[str] | None = None) -> int:
     for old in STAGED.glob("*/*") if STAGED.is_dir() else []:  # last run's copies of these assignments
         if old.name in {h.assignment for h in hand_ins}:
             shutil.rmtree(old)
-    from autograder.class_report import needs_a_look
-    from autograder.collect import collected
+    from autograder.results.class_report import needs_a_look
+    from autograder.grading.collect import collected
 
     lms = collected()
     for h in hand_ins:
@@ -407,7 +407,7 @@ def grade(argv: list[str] | None = None) -> int:
         return interrupted(hand_ins, ready)
     INTERRUPTED.unlink(missing_ok=True)
     if wanted and gradebook.manual_grades(wanted):  # the formgrader graded written answers: their feedback again
-        from autograder.feedback import regenerate
+        from autograder.results.feedback import regenerate
 
         print(f"Written answers have grades in the gradebook: feedback regenerated ({regenerate(wanted)} files).")
     gradebook.export_grades()

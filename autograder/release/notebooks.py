@@ -1,13 +1,13 @@
 """``make release``: regenerate the student notebooks in ``notebooks/`` from ``solutions/``.
 
 Runs ``nbgrader generate_assignment`` for every assignment (or the ones named on the command line),
-which also records the assignments in the gradebook. Before that, ``make release`` (this module without
-``--to``) writes the Colab setup cell and badge of those notebooks in ``solutions/``, the notebooks table of
-README.md and ``helpers/course.py`` from ``[tool.course]`` in pyproject.toml (see :mod:`autograder.colab`).
-Every student notebook says in its metadata (``course.generated``) that it is generated and from where.
-Deterministic: a second run changes nothing.
+which also records the assignments in the gradebook, then writes the Colab setup cell and badge into each student
+notebook; ``make release`` (this module without ``--to``) also writes the notebooks table of README.md and
+``helpers/course.py`` from ``[tool.course]`` in pyproject.toml (see :mod:`autograder.release.colab_cell`).
+``solutions/`` is only read. Every student notebook says in its metadata (``course.generated``) that it is generated
+and from where. Deterministic: a second run changes nothing.
 
-Usage: ``python -m autograder.release [ASSIGNMENT ...] [--to FOLDER]``.
+Usage: ``python -m autograder.release.notebooks [ASSIGNMENT ...] [--to FOLDER]``.
 """
 
 from __future__ import annotations
@@ -17,14 +17,22 @@ import sys
 
 import nbformat
 
-from autograder import colab
 from autograder.core import ROOT, assignments, generate_assignment, nbgrader_meta, release_path, source_path
+from autograder.release import colab_cell as colab
 
 
 def release(names: list[str], to: str | None = None, quiet: bool = False) -> None:
-    """Generate the student version of each assignment into ``notebooks/`` (or ``to``)."""
+    """Generate the student version of each assignment, with its Colab setup cell and badge.
+
+    Args:
+        names: the assignments to release.
+        to: the folder to release into (default ``notebooks/``).
+        quiet: print nothing.
+    """
+    source = colab.read_config(ROOT)
     for name in names:
-        generate_assignment([name], to)
+        for path in generate_assignment([name], to):
+            colab.bootstrap_file(path, name, source)
         if not quiet:
             print(f"released {name} -> {to or 'notebooks'}/{name}/")
 
@@ -57,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"unknown assignments {unknown}; known: {known} (in {ROOT / 'solutions'})")
     names = args.names or known
     if not args.to:
-        for path in colab.prepare(ROOT, names):
+        for path in colab.prepare(ROOT):
             print(f"updated {path} from [tool.course] in pyproject.toml")
     release(names, args.to)
     return 0

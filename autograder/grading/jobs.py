@@ -13,7 +13,6 @@ No kernel ever sees the course's gradebook, and only the instructor-side process
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -27,8 +26,8 @@ from pathlib import Path
 import nbformat
 
 from autograder import gradebook
-from autograder.core import AUTOGRADED, PACKAGE, is_test, nbgrader_api
-from autograder.in_kernel import EXIT_MARK, SYS_EXIT_MARK, TIMEOUT_MARK
+from autograder.core import AUTOGRADED, is_test, nbgrader, nbgrader_api
+from autograder.kernel.serve import EXIT_MARK, SYS_EXIT_MARK, TIMEOUT_MARK
 
 HAND_IN_TIMEOUT_S = 1200
 """Seconds one hand-in may take in a job (a job of n hand-ins: n times this)."""
@@ -47,10 +46,10 @@ class GradingJob:
     gradebook: bytes
     hand_ins: dict[str, str]
     timestamps: dict[str, str] = field(default_factory=dict)
-    cell_limit: int = 0  # seconds a cell may run; 0: the configuration's 60 s (15 s once one was stopped)
+    cell_limit: int = 0  # seconds a cell may run; 0: ResilientExecute's default
     threads: int = 1  # OMP/MKL threads of each kernel
-    sandbox: bool = True  # run each kernel under bubblewrap (see autograder.sandbox)
-    prelude: str = ""  # the notebook's setup cells, which the judge runs first (autograder.judge.prelude)
+    sandbox: bool = True  # run each kernel under bubblewrap (see autograder.kernel.sandbox)
+    prelude: str = ""  # the notebook's setup cells, which the judge runs first (autograder.grading.judge.prelude)
     course_markdown: list[str] = field(default_factory=list)  # the course's own Markdown cells (left unsanitised)
 
 
@@ -74,19 +73,14 @@ class JobResult:
 
 
 def _run_nbgrader(args: list[str], root: Path, timeout: float, job: GradingJob, program: str = "nbgrader") -> str:
-    """``nbgrader ARGS`` (or ``python -m PROGRAM ARGS``) with the course's configuration, its root and state in the
-    job's scratch folder."""
-    env = dict(
-        os.environ, COURSE_ROOT=str(root), COURSE_STATE=str(root / "grading"), PYTHONWARNINGS="ignore",
-        OMP_NUM_THREADS=str(job.threads), MKL_NUM_THREADS=str(job.threads),
-        COURSE_SANDBOX="on" if job.sandbox else "off",
-    )
+    """``nbgrader ARGS`` (or ``python -m PROGRAM ARGS``) in the job's scratch course, with its threads, sandbox and
+    cell limit; its log (or why it stopped)."""
+    env = {"OMP_NUM_THREADS": str(job.threads), "MKL_NUM_THREADS": str(job.threads),
+           "COURSE_SANDBOX": "on" if job.sandbox else "off"}
     if job.cell_limit:
-        args = [*args, f"--InsertGuard.cell_limit={job.cell_limit}",
-                f"--InsertGuard.cell_limit_after_timeout={max(1, min(15, job.cell_limit // 4))}"]
+        args = [*args, f"--ResilientExecute.cell_limit={job.cell_limit}"]
     try:
-        done = subprocess.run([sys.executable, "-m", program, *args], cwd=PACKAGE, env=env,
-                              capture_output=True, text=True, timeout=timeout, check=False)
+        done = nbgrader(*args, program=program, root=root, timeout=timeout, env=env)
     except subprocess.TimeoutExpired:
         return f"grading took over {timeout:.0f} s"
     return done.stdout + done.stderr
@@ -160,7 +154,7 @@ def grade_job(job: GradingJob) -> list[JobResult]:
         start = time.time()
         students = sorted(job.hand_ins)
         # autograde, then feedback, in one process (see main)
-        log = _run_nbgrader([a, *students], root, HAND_IN_TIMEOUT_S * len(students) + 600, job, "autograder.jobs")
+        log = _run_nbgrader([a, *students], root, HAND_IN_TIMEOUT_S * len(students) + 600, job, "autograder.grading.jobs")
         autograded = {s: state / "autograded" / s / a / f"{a}.ipynb" for s in students}
         finished = sorted((p.stat().st_mtime, s) for s, p in autograded.items() if p.is_file())
         previous = start
@@ -215,7 +209,7 @@ def merge_result(result: JobResult, gradebook_url: str, state: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m autograder.jobs ASSIGNMENT STUDENT... [--InsertGuard.cell_limit=N ...]``, in a job's scratch
+    """``python -m autograder.grading.jobs ASSIGNMENT STUDENT... [--ResilientExecute.cell_limit=N ...]``, in a job's scratch
     course (``COURSE_ROOT``, ``COURSE_STATE``): ``nbgrader autograde`` of each student's staged hand-in, then
     ``nbgrader generate_feedback`` of those it graded, through nbgrader's Python API in this one process (one start
     of nbgrader, about 2.5 s, instead of two). nbgrader's log goes to stdout."""

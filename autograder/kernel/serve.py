@@ -1,8 +1,8 @@
 """The hand-in's side of grading: code that runs inside the sandboxed kernel, and only answers.
 
-The executor (:class:`autograder.safeguards.ResilientExecute`) sends this module's source to the kernel as a
+The executor (:class:`autograder.grading.preprocessors.ResilientExecute`) sends this module's source to the kernel as a
 silent request (no cell of the notebook) before the first cell and calls :func:`install`. Nothing in it is
-secret and nothing it returns is trusted: the judge (:mod:`autograder.judge`, another process, where no student
+secret and nothing it returns is trusted: the judge (:mod:`autograder.grading.judge`, another process, where no student
 code runs) sends requests and decodes the replies as plain data, so a hand-in that replaces or wraps this code can
 only make its own answers wrong. What it does:
 

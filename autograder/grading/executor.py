@@ -13,7 +13,7 @@ reasons (it raises) is not retried: :func:`run_jobs` reports it as a :class:`Job
 arrives once, whatever happened on the way.
 
 :class:`LoopbackCluster` starts a real cluster on this machine (``dask scheduler`` and ``dask worker``
-processes on 127.0.0.1, ended by their pids) for the tests and ``make bench``; ``python -m autograder.executor
+processes on 127.0.0.1, ended by their pids) for the tests and ``make bench``; ``python -m autograder.grading.executor
 --workers N`` starts one by hand and prints its address.
 
 The scheduler and every worker run in the course's environment (its ``.venv``, or the same packages and the
@@ -31,7 +31,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
@@ -58,12 +57,17 @@ class JobFailure:
 
 
 class DaskExecutor(cf.Executor):
-    """A ``distributed.Client`` as a ``concurrent.futures`` executor; closing it closes the client.
+    """A Dask cluster as a ``concurrent.futures`` executor: ``distributed.Client.get_executor``, and the client closed
+    with it.
 
-    Jobs are impure (``pure=False``: a hand-in graded twice is two jobs) and never retried for their own
-    errors (``retries=0``); the scheduler still reruns the jobs of a worker that died. A job's result is
-    released on the cluster as soon as it has arrived here, so a worker that dies later takes nothing
-    with it that would have to be computed again (Dask recomputes lost results that a client still holds).
+    Jobs are impure (``pure=False``: a hand-in graded twice is two jobs) and never retried for their own errors
+    (``retries=0``); the scheduler still reruns the jobs of a worker that died. :func:`run_jobs` drops each job's
+    future once its result has arrived, which releases the result on the cluster: a worker that dies later takes
+    nothing with it that Dask would compute again.
+
+    Args:
+        address: the scheduler's address (``tcp://host:8786``).
+        timeout_s: how long to wait for the scheduler's answer.
     """
 
     def __init__(self, address: str, timeout_s: float = 30.0) -> None:
@@ -71,14 +75,17 @@ class DaskExecutor(cf.Executor):
 
         self.client = Client(address, timeout=timeout_s, set_as_default=False)
         self.address = address
-        self._live: set = set()
-        self._lock = threading.Lock()
+        self._executor = self.client.get_executor(pure=False, retries=0)
 
     def _info(self) -> dict:
         return self.client.scheduler_info(n_workers=-1)
 
     def describe(self) -> str:
-        """Where the jobs go: the scheduler, its workers and threads, and its dashboard."""
+        """Where the jobs go.
+
+        Returns:
+            The scheduler, its workers and threads, and its dashboard's address, in one line.
+        """
         workers = self._info()["workers"].values()
         threads = sum(w.get("nthreads", 0) for w in workers)
         note = "" if workers else "; no worker yet: the jobs wait for one"
@@ -86,45 +93,35 @@ class DaskExecutor(cf.Executor):
                 f"Dashboard: {self.client.dashboard_link}")
 
     def slots(self) -> int:
-        """Jobs the cluster runs at once now: its workers' threads (at least 1)."""
+        """Jobs the cluster runs at once now.
+
+        Returns:
+            Its workers' threads (at least 1).
+        """
         return max(1, sum(w.get("nthreads", 0) for w in self._info()["workers"].values()))
 
     def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> cf.Future:
-        outcome: cf.Future = cf.Future()
-        future = self.client.submit(fn, *args, pure=False, retries=0, **kwargs)
-        with self._lock:
-            self._live.add(future)
+        """Run ``fn(*args, **kwargs)`` on a worker.
 
-        def arrived(done: Any) -> None:  # in Dask's callback thread
-            try:
-                if done.status == "finished":
-                    outcome.set_result(done.result())
-                elif done.status == "cancelled":
-                    outcome.cancel()
-                    outcome.set_running_or_notify_cancel()
-                else:
-                    outcome.set_exception(done.exception())
-            except BaseException as error:  # noqa: BLE001 - fetching the result failed: that is the outcome
-                if not outcome.done():
-                    outcome.set_exception(error)
-            finally:
-                with self._lock:
-                    self._live.discard(done)
-                done.release()
+        Args:
+            fn: a function the workers can import (it is pickled by reference).
+            *args: its arguments (pickled).
+            **kwargs: its keyword arguments (pickled).
 
-        future.add_done_callback(arrived)
-        return outcome
+        Returns:
+            A ``concurrent.futures.Future`` of its result.
+        """
+        return self._executor.submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        try:
-            with self._lock:
-                live = list(self._live)
-            if live and (cancel_futures or not wait):
-                self.client.cancel(live)
-            elif live:
-                from distributed import wait as wait_for
+        """Wait for the jobs still running (or cancel them), then close the client.
 
-                wait_for(live)
+        Args:
+            wait: wait for the jobs submitted and not yet finished.
+            cancel_futures: cancel them instead.
+        """
+        try:
+            self._executor.shutdown(wait=wait and not cancel_futures)
         finally:
             self.client.close()
 
@@ -191,7 +188,7 @@ def run_jobs(
     futures = {executor.submit(fn, payload): key for key, payload in payloads.items()}
     with tqdm(total=len(futures), desc=desc, unit="job", disable=not progress, file=sys.stderr) as bar:
         for future in cf.as_completed(futures):
-            key = futures[future]
+            key = futures.pop(future)  # the last reference here: a Dask result is released once it has arrived
             try:
                 outcome = future.result()
             except Exception as error:  # noqa: BLE001 - a job's own error is data to report, not a crash
@@ -322,7 +319,7 @@ class LoopbackCluster:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Start a loopback Dask cluster and keep it until Ctrl-C: ``python -m autograder.executor --workers 4``."""
+    """Start a loopback Dask cluster and keep it until Ctrl-C: ``python -m autograder.grading.executor --workers 4``."""
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes, one job each")
     parser.add_argument("--folder", type=Path, default=Path("build/dask"), help="logs and the scheduler file")

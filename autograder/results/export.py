@@ -1,7 +1,7 @@
 """Grades out of the gradebook: nbgrader's long CSV, and the files a learning management system imports.
 
-- ``python -m autograder.export`` writes ``grading/grades.csv`` (``make grade`` does too).
-- ``python -m autograder.export --lms canvas --roster ROSTER.csv`` (``make export LMS=canvas ROSTER=...``) reads
+- ``python -m autograder.results.export`` writes ``grading/grades.csv`` (``make grade`` does too).
+- ``python -m autograder.results.export --lms canvas --roster ROSTER.csv`` (``make export LMS=canvas ROSTER=...``) reads
   the gradebook file the LMS itself exports and writes, into ``grading/export/``, one file **per assignment** that
   the LMS imports, with autograded and written points together (nbgrader's total of each hand-in, less a late
   penalty):
@@ -21,7 +21,7 @@
   without one (Moodle's gradebook export carries no maximum grade; a Canvas column without points possible) the
   export stops and says what to give. **Ungraded written answers stop the export** (their points would go in as 0)
   unless ``--force`` (``FORCE=1``): then the file is written with a warning, and ``unmatched.csv`` lists them.
-  Before packing, the feedback is regenerated from the gradebook (:mod:`autograder.feedback`).
+  Before packing, the feedback is regenerated from the gradebook (:mod:`autograder.results.feedback`).
 
   Students graded here but not found in the roster, ambiguous matches, roster students without a graded hand-in and
   answers not graded yet are listed on the screen and in ``grading/export/unmatched.csv``: nobody is dropped silently.
@@ -32,7 +32,7 @@
 
 **How nbgrader's student ids meet the roster.** ``make collect`` takes the id from a downloaded file's name, the
 part before the first ``_`` (:data:`autograder.core.HAND_IN_NAME`), and keeps what else the name says
-(:mod:`autograder.collect`, ``collected.csv``). Canvas names a download
+(:mod:`autograder.grading.collect`, ``collected.csv``). Canvas names a download
 ``doejane_LATE_20431_67890_02_entropy.ipynb``: the sortable name "Doe, Jane" in lower case without spaces or
 punctuation, ``_LATE`` when late, then the student's **numeric Canvas user id** (the roster's ``ID``), which is
 matched first. Moodle names it ``Jane Doe_318_assignsubmission_file_02_entropy.ipynb`` (the full name, then the
@@ -55,7 +55,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.core import DOWNLOADED, FEEDBACK, GRADES_CSV, HAND_IN_PATTERN, STATE
+from autograder.core import DOWNLOADED, FEEDBACK, GRADES_CSV, HAND_IN_PATTERN, STATE, write_zip
 
 EXPORT = STATE / "export"
 """Where ``make export`` writes the import files, the unmatched list and the feedback zips."""
@@ -66,7 +66,6 @@ MOODLE_IDENTIFIERS = ["Email address", "ID number", "Username"]
 ENCODING = {"canvas": "utf-8-sig", "moodle": "utf-8"}
 """Canvas's gradebook exports start with a byte order mark (Excel reads accented names right) and its import reads
 them back; Moodle's import form asks for the encoding (UTF-8), so no mark that could end up in a column name."""
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 Scores = dict[str, dict[str, tuple[float, float]]]
 """``{student id: {assignment: (points, max points)}}``, autograded and manual points together."""
@@ -346,13 +345,8 @@ def moodle_prefixes(assignment: str, downloaded: Path = DOWNLOADED) -> dict[str,
 
 
 def _zip(target: Path, files: dict[str, Path]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, path in sorted(files.items()):
-            info = zipfile.ZipInfo(name, ZIP_DATE)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, path.read_bytes())
+    """:func:`autograder.core.write_zip` of ``{name in the zip: file}``."""
+    write_zip(target, ((name, path.read_bytes()) for name, path in files.items()))
 
 
 def pack_feedback(lms: str, feedback: Path = FEEDBACK, out: Path = EXPORT, downloaded: Path = DOWNLOADED) -> list[Path]:
@@ -382,9 +376,9 @@ def export(lms: str, roster_path: Path, *, assignment: str | None = None, points
            force: bool = False, out: Path = EXPORT) -> list[Path]:
     """``make export``: the import files of every graded assignment (or ``assignment``), the feedback regenerated and
     packed; see the module's docstring. Returns the files written."""
-    from autograder.collect import collected
-    from autograder.feedback import regenerate
     from autograder.gradebook import submissions
+    from autograder.grading.collect import collected
+    from autograder.results.feedback import regenerate
 
     roster = read_roster(roster_path, lms)
     found = submissions()

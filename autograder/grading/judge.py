@@ -366,6 +366,25 @@ class CellVerdict:
     message: str = ""
     printed: str = ""
 
+    def outputs(self) -> list[Any]:
+        """The test cell's outputs in the graded notebook, as nbgrader's feedback and the class report read them.
+
+        Returns:
+            nbformat outputs: a stdout stream with what the cell printed (if anything), then, if it failed, an
+            ``error`` whose ``ename`` is the exception's name, ``evalue`` the message without it, and ``traceback``
+            the whole message.
+        """
+        from nbformat import NotebookNode
+
+        outputs = [NotebookNode(output_type="stream", name="stdout", text=self.printed)] if self.printed else []
+        if self.failed:
+            lines = self.message.splitlines() or [self.kind]
+            name, _, first = lines[0].partition(": ")
+            evalue = "\n".join([first, *lines[1:]]) if first else self.message
+            outputs.append(NotebookNode(output_type="error", ename=name or self.kind, evalue=evalue,
+                                        traceback=[self.message]))
+        return outputs
+
 
 def prelude(nb: Any) -> str:
     """The judge's prelude of a notebook (nbformat): its setup cells, those whose first line starts with ``# Setup``

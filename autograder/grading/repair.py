@@ -21,7 +21,7 @@ import nbformat
 from nbformat import NotebookNode
 from nbgrader.utils import is_locked
 
-from autograder.core import is_answer, is_nbgrader_cell, is_test, nbgrader_meta
+from autograder.core import is_answer, is_nbgrader_cell, is_test, nbgrader_meta, normalized_source
 
 
 @dataclass
@@ -32,10 +32,6 @@ class Repaired:
     repairs: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     problem: str | None = None
-
-
-def _norm(source: str) -> str:
-    return "\n".join(line.rstrip() for line in source.strip().splitlines())
 
 
 def defined_names(source: str) -> set[str]:
@@ -114,7 +110,7 @@ def match_cells(hand_in: NotebookNode, released: NotebookNode) -> dict[int, int]
             take(r_index, hits[-1] if hits else None)
         elif r_cell.cell_type == "code":
             hits = [s for s, c in enumerate(cells) if s not in used and c.cell_type == "code"
-                    and _norm(c.source) == _norm(r_cell.source)]
+                    and normalized_source(c.source) == normalized_source(r_cell.source)]
             take(r_index, hits[0] if hits else None)
     # 3. by position: written answers and answer cells whose stub defines nothing follow the cell before them;
     #    edited tests resemble the released ones.
@@ -122,9 +118,9 @@ def match_cells(hand_in: NotebookNode, released: NotebookNode) -> dict[int, int]
     for r_index, r_cell in graded:
         if r_index in matches or r_index == 0:
             continue
-        previous = _norm(released.cells[r_index - 1].source)
+        previous = normalized_source(released.cells[r_index - 1].source)
         anchors = [matches[r_index - 1]] if r_index - 1 in matches else []
-        anchors += [s for s, c in enumerate(cells) if _norm(c.source) == previous]
+        anchors += [s for s, c in enumerate(cells) if normalized_source(c.source) == previous]
         for anchor in anchors:
             follower = anchor + 1
             if follower < len(cells) and follower not in used and cells[follower].cell_type == r_cell.cell_type:
@@ -136,7 +132,7 @@ def match_cells(hand_in: NotebookNode, released: NotebookNode) -> dict[int, int]
 
 
 def _similar(a: str, b: str) -> bool:
-    return difflib.SequenceMatcher(None, _norm(a), _norm(b)).ratio() >= 0.5
+    return difflib.SequenceMatcher(None, normalized_source(a), normalized_source(b)).ratio() >= 0.5
 
 
 def repair(text: str, released: NotebookNode, others: dict[str, NotebookNode] | None = None) -> Repaired:
@@ -190,7 +186,7 @@ def repair(text: str, released: NotebookNode, others: dict[str, NotebookNode] | 
             cleared.append(grade_id)
         elif had and _strip_checksum(had) != _strip_checksum(nbgrader_meta(r_cell)):
             changed.append(grade_id)
-        if is_locked(r_cell) and _norm(s_cell.source) != _norm(r_cell.source):
+        if is_locked(r_cell) and normalized_source(s_cell.source) != normalized_source(r_cell.source):
             edited.append(grade_id)
         s_cell.metadata["nbgrader"] = copy.deepcopy(dict(r_cell.metadata["nbgrader"]))
         for key in ("deletable", "editable"):

@@ -2,10 +2,8 @@
 
 Configured in ``nbgrader_config.py``:
 
-- :class:`InsertGuard` (sanitising step) holds the cell time limits that :mod:`autograder.in_kernel` enforces, and
-  removes a guard cell that a hand-in of an earlier version of the course may still hold.
 - :class:`ResilientExecute` runs the hand-in's cells in its sandboxed kernel and its test cells in the judge
-  (:mod:`autograder.judge`), keeps only data in the kernel's outputs, and, when the kernel dies, keeps the cells
+  (:mod:`autograder.grading.judge`), keeps only data in the kernel's outputs, and, when the kernel dies, keeps the cells
   that finished and marks the rest as not run, instead of losing the whole hand-in.
 - :class:`SaveJudgedGrades` writes the judge's points into the gradebook (nbgrader's reading of outputs decides
   nothing).
@@ -31,27 +29,11 @@ from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocess
 from traitlets import Integer
 
 from autograder.core import STATE, is_test, nbgrader_meta, source_path
-from autograder.in_kernel import EXIT_MARK, SYS_EXIT_MARK, TIMEOUT_MARK  # noqa: F401 - the kernel's marks
+from autograder.kernel.serve import EXIT_MARK, SYS_EXIT_MARK, TIMEOUT_MARK  # noqa: F401 - the kernel's marks
 
-GUARD_MARK = "# Inserted by the course's autograder"
-"""The first line of the guard cell of earlier versions (removed from a hand-in that still holds one)."""
 VERDICT_MARK = "[autograder] no points:"
-GUARD_TIMEOUT_S = 30
-"""Seconds the guard's silent requests may take (a kernel busy longer than that is reported)."""
-
-
-class InsertGuard(NbGraderPreprocessor):
-    """Holds the cell time limits (the executor installs :mod:`autograder.in_kernel` with them); removes a guard cell
-    of earlier versions of the course."""
-
-    cell_limit = Integer(60, help="seconds a cell may run before it is stopped").tag(config=True)
-    cell_limit_after_timeout = Integer(
-        15, help="seconds a cell may run once a cell of this hand-in has been stopped"
-    ).tag(config=True)
-
-    def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
-        nb.cells = [c for c in nb.cells if not (c.cell_type == "code" and c.source.startswith(GUARD_MARK))]
-        return nb, resources
+REQUEST_TIMEOUT_S = 30
+"""Seconds a silent request to the kernel may take (a kernel busy longer than that is reported)."""
 
 
 def _stream(text: str) -> NotebookNode:
@@ -126,11 +108,11 @@ class SaveJudgedGrades(SaveAutoGrades):
 class ResilientExecute(Execute):
     """nbgrader's ``Execute`` with the judge, a sandbox, and dead kernels survived.
 
-    - The kernel runs under bubblewrap (:class:`autograder.sandbox.SandboxedKernelManager`) unless
-      ``COURSE_SANDBOX=off``; before the first cell :mod:`autograder.in_kernel` is installed in it by a silent
+    - The kernel runs under bubblewrap (:class:`autograder.kernel.sandbox.SandboxedKernelManager`) unless
+      ``COURSE_SANDBOX=off``; before the first cell :mod:`autograder.kernel.serve` is installed in it by a silent
       request (cell time limits, ``os._exit``, and the answering of the judge's calls).
     - The kernel runs every cell but the test cells. A test cell's source is taken from the gradebook (hidden tests
-      included) and run by a :class:`autograder.judge.Judge` in this process, whose calls into the kernel are
+      included) and run by a :class:`autograder.grading.judge.Judge` in this process, whose calls into the kernel are
       silent requests; its verdict goes into ``resources["course_verdicts"]`` (the points :class:`SaveJudgedGrades`
       writes) and the notebook's metadata, its messages into the cell's outputs.
     - Outputs of the kernel are data: only text, PNG and JPEG are kept (no HTML, JavaScript or SVG). A cell run
@@ -139,14 +121,19 @@ class ResilientExecute(Execute):
       (nbclient's ``on_cell_start`` hook records which cell was running).
     """
 
+    cell_limit = Integer(60, help="seconds a cell may run before the kernel stops it").tag(config=True)
+    cell_limit_after_timeout = Integer(
+        15, help="seconds a cell may run once a cell of this hand-in has been stopped (at most a quarter of cell_limit)"
+    ).tag(config=True)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if os.environ.get("COURSE_SANDBOX", "on") != "off":
-            from autograder.sandbox import SandboxedKernelManager
+            from autograder.kernel.sandbox import SandboxedKernelManager
 
             kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
         super().__init__(*args, **kwargs)
 
-    def _evaluate(self, expression: str, timeout: float = GUARD_TIMEOUT_S) -> tuple[bool, str]:
+    def _evaluate(self, expression: str, timeout: float = REQUEST_TIMEOUT_S) -> tuple[bool, str]:
         """Evaluate ``expression`` in the kernel silently: (ok, its repr or the error)."""
         assert self.kc is not None
         msg_id = self.kc.execute("", silent=True, store_history=False, allow_stdin=False,
@@ -166,11 +153,11 @@ class ResilientExecute(Execute):
         return True, value.get("data", {}).get("text/plain", "")
 
     def _limits(self) -> tuple[int, int]:
-        limits = self.config.get("InsertGuard", {})
-        return int(limits.get("cell_limit", 60)), int(limits.get("cell_limit_after_timeout", 15))
+        """The cell time limits the kernel enforces: (seconds a cell may run, seconds once one was stopped)."""
+        return self.cell_limit, max(1, min(self.cell_limit_after_timeout, self.cell_limit // 4))
 
     def _install(self) -> None:
-        from autograder import in_kernel
+        from autograder.kernel import serve as in_kernel
 
         self._installed = True
         limit, after = self._limits()
@@ -183,7 +170,7 @@ class ResilientExecute(Execute):
 
     def _send(self, request: str) -> str:
         """One request of the judge to the kernel; its reply (JSON text), or :class:`KernelError`."""
-        from autograder.judge import KernelError
+        from autograder.grading.judge import KernelError
 
         if self._stuck:
             raise KernelError("the kernel did not answer an earlier call in time")
@@ -205,7 +192,7 @@ class ResilientExecute(Execute):
 
     def _prepare(self, nb: NotebookNode, resources: ResourcesDict) -> None:
         """The test cells' sources (from the gradebook) and the graded names; a judge for this hand-in."""
-        from autograder.judge import Judge
+        from autograder.grading.judge import Judge
 
         info = resources.get("nbgrader", {})
         if info.get("db_url"):
@@ -213,7 +200,7 @@ class ResilientExecute(Execute):
 
             self._sources, graded = test_sources(info["db_url"], info["notebook"], info["assignment"])
         else:  # run outside nbgrader (no gradebook, e.g. tests of this executor): the notebook's own cells
-            from autograder.repair import defined_names
+            from autograder.grading.repair import defined_names
 
             self._sources = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells if is_test(c)}
             graded = {n for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")
@@ -229,7 +216,7 @@ class ResilientExecute(Execute):
         """The judge's prelude (the setup cells) and the course's own Markdown cells, trusted: as the grading job wrote
         them; for nbgrader run by hand (the formgrader's button), from the instructor's source notebook; without a
         gradebook (tests of this executor), the prelude of ``nb`` itself and no trusted Markdown."""
-        from autograder.judge import prelude
+        from autograder.grading.judge import prelude
 
         assignment = str(info.get("assignment"))
         setup, written = STATE / "judge" / f"{assignment}.py", STATE / "judge" / f"{assignment}.markdown.json"
@@ -263,7 +250,7 @@ class ResilientExecute(Execute):
         grade_id, points = meta.get("grade_id", "?"), float(meta.get("points", 0) or 0)
         source = self._sources.get(grade_id)
         if source is None:
-            from autograder.judge import CellVerdict
+            from autograder.grading.judge import CellVerdict
 
             verdict = CellVerdict(grade_id, 0.0, points, True, False, "AutograderVerdict",
                                   f"{VERDICT_MARK} {grade_id}: not a test cell of this assignment")
@@ -271,13 +258,7 @@ class ResilientExecute(Execute):
             started = time.perf_counter()
             verdict = self._judge.run_cell(source, grade_id, points)
             self._judge_seconds += time.perf_counter() - started
-        cell.outputs = [_stream(verdict.printed)] if verdict.printed else []
-        if verdict.failed:
-            lines = verdict.message.splitlines() or [verdict.kind]
-            name, _, first = lines[0].partition(": ")
-            evalue = "\n".join([first, *lines[1:]]) if first else verdict.message
-            cell.outputs.append(NotebookNode(output_type="error", ename=name or verdict.kind, evalue=evalue,
-                                             traceback=[verdict.message]))
+        cell.outputs = verdict.outputs()
         cell.execution_count = None
         self._verdicts[grade_id] = {"points": verdict.points, "max_points": verdict.max_points,
                                     "failed": verdict.failed, "hidden": verdict.hidden, "kind": verdict.kind,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from nbformat import NotebookNode
 
-from autograder.core import is_answer, is_nbgrader_cell
+from autograder.core import is_answer, is_nbgrader_cell, normalized_source
 
 MODULES = {
     "IPython": "IPython's internals", "ipykernel": "the kernel's internals", "jupyter_client": "the kernel's channels",
@@ -231,21 +231,17 @@ def screen_source(source: str) -> list[tuple[int, str]]:
     return sorted(set(found + visitor.found))
 
 
-def _norm(source: str) -> str:
-    return "\n".join(line.rstrip() for line in source.strip().splitlines())
-
-
 def screen_notebook(nb: NotebookNode, release: NotebookNode) -> list[Finding]:
     """Findings in the cells a student writes: answer cells, and code cells that are not the release's own
     (added, or edited); test cells are the instructor's (nbgrader puts them back)."""
-    released = {_norm(c.source) for c in release.cells if c.cell_type == "code" and not is_answer(c)}
+    released = {normalized_source(c.source) for c in release.cells if c.cell_type == "code" and not is_answer(c)}
     findings = []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         if is_answer(cell):
             label = cell.metadata["nbgrader"]["grade_id"]
-        elif is_nbgrader_cell(cell) or _norm(cell.source) in released:
+        elif is_nbgrader_cell(cell) or normalized_source(cell.source) in released:
             continue
         else:
             label = f"cell {index + 1}"

@@ -6,18 +6,19 @@
     repository = "https://github.com/OWNER/NAME"   # a fork changes it here, once
     ref = "v0.1.0"                                  # the tag (or commit) of this release
 
-``make release`` (:mod:`autograder.release`) calls :func:`prepare` before ``nbgrader generate_assignment``. It
+``make release`` (:mod:`autograder.release.notebooks`) writes only generated files, never ``solutions/``:
 
-- rewrites the first code cell of each released notebook in ``solutions/`` (the cell that starts with
-  ``# Setup, part 1``) from :data:`SETUP_TEMPLATE`: on Google Colab it fetches the repository at ``ref``,
-  installs ``helpers`` with ``pip --no-deps`` (Colab's torch and numpy stay) and sets ``COURSE_DATA_DIR``;
-  elsewhere it only imports ``os``, ``subprocess`` and ``sys``;
-- puts an "Open in Colab" badge cell (id ``colab-badge``) first in each of those notebooks;
-- refreshes the Colab column of the notebooks table in ``README.md`` and the copy of the address and ref in
+- in each student notebook that ``nbgrader generate_assignment`` wrote (:func:`bootstrap_file`), the first code cell
+  (the cell that starts with ``# Setup, part 1``) from :data:`SETUP_TEMPLATE`: on Google Colab it fetches the
+  repository at ``ref``, installs ``helpers`` with ``pip --no-deps`` (Colab's torch and numpy stay) and sets
+  ``COURSE_DATA_DIR``; elsewhere it only imports ``os``, ``subprocess`` and ``sys``; and an "Open in Colab" badge
+  cell (id ``colab-badge``) first;
+- (:func:`prepare`) the Colab column of the notebooks table in ``README.md`` and the copy of the address and ref in
   ``helpers/course.py`` (what :mod:`helpers.colab` reports).
 
-Everything is a function of the configuration and the files, so a second run changes nothing.
-``python -m autograder.colab --check`` lists what is out of date without writing.
+A solution notebook's own setup cell and badge are whatever its author left there; the student copy gets the current
+ones. Everything is a function of the configuration and the files, so a second run changes nothing.
+``python -m autograder.release.colab_cell --check`` lists what is out of date without writing.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.core import ROOT, assignments, course_config, release_path, source_path
+from autograder.core import ROOT, assignments, between_markers, course_config, release_path
 from helpers.colab import CourseSource, badge_markdown
 
 SETUP_MARKER = "# Setup, part 1"
@@ -147,11 +148,9 @@ def course_module(source: CourseSource) -> str:
 
 def readme_table(text: str, assignments: Iterable[str], source: CourseSource) -> str:
     """``text`` (README.md) with its notebooks table rewritten: a row for each assignment, the topics kept."""
-    begin, end = text.find(README_BEGIN), text.find(README_END)
-    if begin < 0 or end < begin:
-        raise SystemExit(f"README.md: the notebooks table must sit between {README_BEGIN!r} and {README_END!r}")
+    start, stop = between_markers(text, README_BEGIN, README_END, "README.md: the notebooks table")
     topics: dict[str, str] = {}
-    for line in text[begin + len(README_BEGIN) : end].splitlines():
+    for line in text[start:stop].splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         match = _ASSIGNMENT.search(cells[0]) if len(cells) >= 2 else None
         if match:
@@ -160,25 +159,36 @@ def readme_table(text: str, assignments: Iterable[str], source: CourseSource) ->
     for name in sorted(set(topics) | set(assignments)):
         path = notebook_path(name)
         rows.append(f"| [`{name}`]({path}) | {topics.get(name, '')} | {badge_markdown(path, source)} |")
-    return text[: begin + len(README_BEGIN)] + "\n" + "\n".join(rows) + "\n" + text[end:]
+    return text[:start] + "\n" + "\n".join(rows) + "\n" + text[stop:]
 
 
-def prepare(root: Path, names: Iterable[str], write: bool = True) -> list[str]:
-    """Bring the setup and badge cells of ``names``' solutions, README.md and helpers/course.py up to date.
+def bootstrap_file(path: Path, assignment: str, source: CourseSource) -> None:
+    """Write the current setup and badge cells into the generated student notebook at ``path``.
 
-    Returns the files that changed (or, with ``write=False``, that would change).
+    Args:
+        path: a notebook that ``nbgrader generate_assignment`` wrote (never one in ``solutions/``).
+        assignment: its assignment's name (the badge links to its path in the repository).
+        source: the course's address and release (:func:`read_config`).
+    """
+    nb = nbformat.read(path, as_version=4)
+    bootstrap_notebook(nb, assignment, source)
+    nbformat.write(nb, path)
+
+
+def prepare(root: Path, write: bool = True) -> list[str]:
+    """Bring README.md's notebooks table and helpers/course.py up to date with ``[tool.course]``.
+
+    Args:
+        root: the course's root (its ``pyproject.toml``, ``README.md`` and ``helpers/``).
+        write: False to only report what is out of date.
+
+    Returns:
+        The files that changed (or, with ``write=False``, that would change), relative to ``root``.
     """
     source = read_config(root)
-    names = list(names)
     changed = []
     if _write_if_changed(root / "helpers" / "course.py", course_module(source), write):
         changed.append("helpers/course.py")
-    for name in names:
-        path = source_path(name, root)
-        nb = nbformat.read(path, as_version=4)
-        bootstrap_notebook(nb, name, source)
-        if _write_if_changed(path, nbformat.writes(nb) + "\n", write):
-            changed.append(str(path.relative_to(root)))
     readme = root / "README.md"
     if _write_if_changed(readme, readme_table(readme.read_text(encoding="utf-8"), assignments(root), source), write):
         changed.append("README.md")
@@ -186,11 +196,10 @@ def prepare(root: Path, names: Iterable[str], write: bool = True) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Write the Colab setup cells, badges and course address.")
-    parser.add_argument("names", nargs="*", help="assignments (default: all)")
+    parser = argparse.ArgumentParser(description="Write README's notebooks table and helpers/course.py.")
     parser.add_argument("--check", action="store_true", help="list what is out of date; write nothing")
     args = parser.parse_args(argv)
-    changed = prepare(ROOT, args.names or assignments(), write=not args.check)
+    changed = prepare(ROOT, write=not args.check)
     for path in changed:
         print(f"{'out of date' if args.check else 'updated'}: {path}")
     return 1 if args.check and changed else 0
