@@ -42,6 +42,12 @@ def alembic_head() -> str:
     is created (2 s on a quiet machine, 10 s on a busy one; every grading job's template and every scratch course
     creates one). The answer is the same (``tests/test_core.py`` compares them), so this replaces it below,
     in every process that imports this module: ours, and nbgrader's, through ``nbgrader_config.py``.
+
+    Returns:
+        The head revision's id (read once per process).
+
+    Raises:
+        RuntimeError: nbgrader's migration scripts have no head revision.
     """
     from alembic.script import ScriptDirectory
     from nbgrader.dbutil import ALEMBIC_DIR
@@ -89,25 +95,55 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def assignments(root: Path | None = None) -> list[str]:
-    """The assignments: folders of ``solutions/`` that hold a notebook of the same name."""
+    """The assignments: folders of ``solutions/`` that hold a notebook of the same name.
+
+    Args:
+        root: the course's root (default ``ROOT``).
+
+    Returns:
+        The assignments' names (``01_statistics``), sorted.
+    """
     solutions = (root or ROOT) / "solutions"
     return sorted(p.name for p in solutions.iterdir() if (p / f"{p.name}.ipynb").is_file())
 
 
 def graded_assignments(root: Path | None = None) -> list[str]:
-    """Assignments with at least one autograded answer cell (``00_overview`` has none)."""
+    """Assignments with at least one autograded answer cell (``00_overview`` has none).
+
+    Args:
+        root: the course's root (default ``ROOT``).
+
+    Returns:
+        Their names, sorted, read from their source notebooks.
+    """
     import nbformat
 
     return [a for a in assignments(root) if solution_ids(nbformat.read(source_path(a, root), as_version=4))]
 
 
 def source_path(assignment: str, root: Path | None = None) -> Path:
-    """The instructor's (nbgrader source) notebook of ``assignment``."""
+    """The instructor's (nbgrader source) notebook of ``assignment``.
+
+    Args:
+        assignment: the assignment's name (``01_statistics``).
+        root: the course's root (default ``ROOT``).
+
+    Returns:
+        ``solutions/<assignment>/<assignment>.ipynb`` under the root (it need not exist).
+    """
     return (root or ROOT) / "solutions" / assignment / f"{assignment}.ipynb"
 
 
 def release_path(assignment: str, root: Path | None = None) -> Path:
-    """The student notebook of ``assignment`` (made by ``make release``)."""
+    """The student notebook of ``assignment`` (made by ``make release``).
+
+    Args:
+        assignment: the assignment's name (``01_statistics``).
+        root: the course's root (default ``ROOT``).
+
+    Returns:
+        ``notebooks/<assignment>/<assignment>.ipynb`` under the root (it need not exist).
+    """
     return (root or ROOT) / "notebooks" / assignment / f"{assignment}.ipynb"
 
 
@@ -118,12 +154,26 @@ def _pyproject(path: Path) -> dict[str, Any]:
 
 
 def pyproject(root: Path | None = None) -> dict[str, Any]:
-    """``pyproject.toml`` of the course, parsed (read once)."""
+    """``pyproject.toml`` of the course, parsed (read once).
+
+    Args:
+        root: the course's root (default ``ROOT``).
+
+    Returns:
+        The parsed TOML; the same (cached) mapping on each call for the same root: do not change it.
+    """
     return _pyproject((root or ROOT) / "pyproject.toml")
 
 
 def course_config(root: Path | None = None) -> dict[str, Any]:
-    """``[tool.course]`` of ``pyproject.toml``: the course's address and release."""
+    """``[tool.course]`` of ``pyproject.toml``: the course's address and release.
+
+    Args:
+        root: the course's root (default ``ROOT``).
+
+    Returns:
+        A copy of the table (empty when there is none).
+    """
     return dict(pyproject(root).get("tool", {}).get("course", {}))
 
 
@@ -184,28 +234,63 @@ def normalized_source(source: str) -> str:
 
 
 def nbgrader_meta(cell: NotebookNode) -> dict:
-    """The cell's ``nbgrader`` metadata (empty when there is none, or when it is not a mapping)."""
+    """The cell's ``nbgrader`` metadata (empty when there is none, or when it is not a mapping).
+
+    Args:
+        cell: a notebook cell.
+
+    Returns:
+        A copy of the metadata (``grade_id``, ``solution``, ``grade``, ``points``, ...).
+    """
     meta = cell.get("metadata", {}).get("nbgrader")
     return dict(meta) if isinstance(meta, dict) else {}
 
 
 def is_nbgrader_cell(cell: NotebookNode) -> bool:
-    """A cell nbgrader tracks: an answer, a test, a locked or a task cell."""
+    """A cell nbgrader tracks: an answer, a test, a locked or a task cell.
+
+    Args:
+        cell: a notebook cell.
+
+    Returns:
+        Whether nbgrader tracks it.
+    """
     return bool(is_grade(cell) or is_solution(cell) or is_locked(cell) or is_task(cell))
 
 
 def is_answer(cell: NotebookNode) -> bool:
-    """An autograded answer cell: a code cell the student writes."""
+    """An autograded answer cell: a code cell the student writes.
+
+    Args:
+        cell: a notebook cell.
+
+    Returns:
+        Whether it is a code cell marked as a solution.
+    """
     return cell.cell_type == "code" and bool(is_solution(cell))
 
 
 def is_test(cell: NotebookNode) -> bool:
-    """An autograded test cell: a graded code cell that is not an answer."""
+    """An autograded test cell: a graded code cell that is not an answer.
+
+    Args:
+        cell: a notebook cell.
+
+    Returns:
+        Whether it is a code cell marked as graded and not as a solution.
+    """
     return cell.cell_type == "code" and bool(is_grade(cell)) and not is_solution(cell)
 
 
 def solution_ids(nb: NotebookNode) -> list[str]:
-    """grade_ids of the autograded answer cells (code solution cells)."""
+    """grade_ids of the autograded answer cells (code solution cells).
+
+    Args:
+        nb: a notebook (the instructor's, a release or a hand-in).
+
+    Returns:
+        The grade_ids, in the notebook's order.
+    """
     return [nbgrader_meta(c)["grade_id"] for c in nb.cells if is_answer(c)]
 
 
@@ -213,7 +298,14 @@ def solution_ids(nb: NotebookNode) -> list[str]:
 
 
 def relative_to_root(path: Path) -> str:
-    """``path`` as nbgrader's CourseDirectory wants it: relative to the root (it joins the two)."""
+    """``path`` as nbgrader's CourseDirectory wants it: relative to the root (it joins the two).
+
+    Args:
+        path: a file or folder, absolute or relative to the working directory.
+
+    Returns:
+        ``path`` relative to ``ROOT`` (with ``..`` where it lies outside the root).
+    """
     return os.path.relpath(path, ROOT)
 
 
@@ -221,6 +313,9 @@ def db_url() -> str:
     """The gradebook's SQLAlchemy address; ``nbgrader_config.py`` uses it.
 
     A long SQLite timeout lets several autograde processes share the gradebook (their writes are short).
+
+    Returns:
+        ``sqlite:///<GRADEBOOK>?timeout=120``.
     """
     return f"sqlite:///{GRADEBOOK}?timeout=120"
 
@@ -269,6 +364,15 @@ def nbgrader_api(root: Path | None = None, *, release: Path | str | None = None,
     (default ``notebooks/``), ``db`` the gradebook's address (default the course's) and ``config`` more settings
     (``{"ResilientExecute": {"cell_limit": 20}}``). One process instead of ``nbgrader`` once per step: each start
     imports nbgrader (about 2.5 s).
+
+    Args:
+        root: another course's root (default the course's).
+        release: where ``generate_assignment`` writes (default ``notebooks/``).
+        db: the gradebook's SQLAlchemy address (default the course's, :func:`db_url`).
+        config: more settings, by configurable class.
+
+    Returns:
+        An ``nbgrader.apps.NbGraderAPI``, configured.
     """
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
@@ -295,6 +399,9 @@ def generate_assignment(names: list[str], to: Path | str | None = None) -> list[
     Returns:
         The student notebooks written, in the order of ``names``; their metadata ``course.generated`` says from
         where and how.
+
+    Raises:
+        SystemExit: nbgrader failed to generate one (its log and error in the message).
     """
     import warnings
 
@@ -325,6 +432,12 @@ def copy_course(target: Path) -> Path:
     ``nbgrader_config.py``) in ``target``.
 
     Point the tools at it with ``COURSE_ROOT=target``; its grading state goes to ``target/grading``.
+
+    Args:
+        target: the copy's root; it must not hold ``solutions/`` or ``notebooks/`` yet.
+
+    Returns:
+        ``target``.
     """
     shutil.copytree(ROOT / "solutions", target / "solutions")
     shutil.copytree(ROOT / "notebooks", target / "notebooks")

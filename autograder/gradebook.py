@@ -34,6 +34,12 @@ def register(names: list[str]) -> dict[str, nbformat.NotebookNode]:
     ``nbgrader generate_assignment`` (into a scratch folder, so ``notebooks/`` is not touched) records the
     cells and checksums. Its release is cached in ``grading/registered/`` with the source's sha256, so
     a later run skips it while the source is unchanged and the gradebook still holds the assignment.
+
+    Args:
+        names: the assignments (folders of ``solutions/``).
+
+    Returns:
+        Each assignment's released (student) notebook, by name.
     """
     from nbgrader.api import Gradebook, MissingEntry
 
@@ -68,7 +74,18 @@ def template(assignment: str, source: Path) -> tuple[bytes, str]:
     """A gradebook that knows only ``assignment`` (its cells and checksums) and no student, and the release.
 
     ``nbgrader generate_assignment`` of the source notebook ``source`` in a scratch course; returns the
-    gradebook's bytes (what a :class:`GradingJob` carries) and the released notebook (nbformat JSON).
+    gradebook's bytes (what a :class:`autograder.grading.jobs.GradingJob` carries) and the released notebook
+    (nbformat JSON).
+
+    Args:
+        assignment: the assignment's name (``01_statistics``).
+        source: its instructor's (source) notebook.
+
+    Returns:
+        ``(gradebook, release)``: the SQLite gradebook's bytes and the released notebook's JSON text.
+
+    Raises:
+        RuntimeError: nbgrader failed to generate the assignment (its log and error in the message).
     """
     with tempfile.TemporaryDirectory(prefix="gradebook-template-") as scratch:
         root = Path(scratch) / "course"
@@ -88,7 +105,17 @@ def template(assignment: str, source: Path) -> tuple[bytes, str]:
 
 def test_sources(url: str, notebook: str, assignment: str) -> tuple[dict[str, str], set[str]]:
     """The sources of ``notebook``'s grade cells by grade_id (the instructor's: hidden tests included) and the names
-    of its answer cells (the graded names), from the gradebook at ``url``."""
+    of its answer cells (the graded names), from the gradebook at ``url``.
+
+    Args:
+        url: the gradebook's SQLAlchemy address.
+        notebook: the notebook's name, without ``.ipynb``.
+        assignment: the assignment's name.
+
+    Returns:
+        ``(sources, graded)``: source by grade_id of each source cell nbgrader recorded, and the answer cells'
+        grade_ids.
+    """
     from nbgrader.api import Gradebook
 
     with Gradebook(url) as gradebook:
@@ -98,7 +125,13 @@ def test_sources(url: str, notebook: str, assignment: str) -> tuple[dict[str, st
 
 def read_results(url: str, assignment: str, results: list[Any]) -> None:
     """Fill each job result (:class:`autograder.grading.jobs.JobResult`) with what the job's gradebook holds for its
-    student: the submission's timestamp, the late penalty, the scores and comments per cell."""
+    student: the submission's timestamp, the late penalty, the scores and comments per cell.
+
+    Args:
+        url: the job's gradebook's SQLAlchemy address.
+        assignment: the assignment's name.
+        results: the job's results, filled in place; one whose student has no submission stays as it is.
+    """
     from nbgrader.api import Gradebook, MissingEntry
 
     with Gradebook(url) as gradebook:
@@ -123,6 +156,10 @@ def merge(result: Any, url: str) -> None:
 
     Manual scores already in the gradebook stay; a cell needs manual grading as nbgrader decides it (a manual score
     exists, or there is no automatic one).
+
+    Args:
+        result: the job result, filled by :func:`read_results`.
+        url: the course gradebook's SQLAlchemy address.
     """
     from nbgrader.api import Gradebook
 
@@ -149,7 +186,11 @@ def export_grades(late: dict[tuple[str, str], str] | None = None) -> None:
     """Write ``grading/grades.csv`` as ``nbgrader export`` does (its CSV exporter, every assignment and student, the
     course's configuration), in this process: not one more start of nbgrader for each ``make grade``; its rows sorted
     by assignment and student, and a last column ``late``: the LMS's late flag of each hand-in (``late``, keyed by
-    (student, assignment); default: what ``make collect`` read, :func:`autograder.grading.collect.collected`)."""
+    (student, assignment); default: what ``make collect`` read, :func:`autograder.grading.collect.collected`).
+
+    Args:
+        late: the LMS's late flag by (student, assignment); a hand-in not in it gets an empty flag.
+    """
     import csv
     import io
 
@@ -186,7 +227,14 @@ def _ungraded(grade: Any) -> bool:
 
 def submissions(url: str | None = None) -> dict[tuple[str, str], dict[str, Any]]:
     """Per (student, assignment): ``score`` (autograded and written points together, less a late penalty),
-    ``max_score``, and ``ungraded``: the grade ids of the answers nobody has graded yet."""
+    ``max_score``, and ``ungraded``: the grade ids of the answers nobody has graded yet.
+
+    Args:
+        url: the gradebook's SQLAlchemy address (default the course's, :func:`autograder.core.db_url`).
+
+    Returns:
+        ``{(student, assignment): {"score": float, "max_score": float, "ungraded": sorted list of grade ids}}``.
+    """
     from nbgrader.api import Gradebook
 
     found: dict[tuple[str, str], dict[str, Any]] = {}
@@ -201,7 +249,15 @@ def submissions(url: str | None = None) -> dict[tuple[str, str], dict[str, Any]]
 
 
 def manual_grades(assignments: list[str] | None = None, url: str | None = None) -> bool:
-    """Whether any answer of ``assignments`` (default all) has a manual score or comment (the formgrader's)."""
+    """Whether any answer of ``assignments`` (default all) has a manual score or comment (the formgrader's).
+
+    Args:
+        assignments: the assignments to look at (default all in the gradebook).
+        url: the gradebook's SQLAlchemy address (default the course's, :func:`autograder.core.db_url`).
+
+    Returns:
+        True when at least one has.
+    """
     from nbgrader.api import Gradebook
 
     with warnings.catch_warnings(), Gradebook(url or db_url()) as gradebook:
@@ -225,6 +281,15 @@ def _get_grades_class() -> type:
         ``not_graded_yet`` in the cell's metadata, and counted in ``resources["nbgrader"]["not_graded_yet"]``."""
 
         def preprocess(self, nb: Any, resources: Any) -> Any:
+            """Read the hand-in's grades into its cells, counting the grades nobody gave yet.
+
+            Args:
+                nb: the autograded hand-in, as ``generate_feedback`` reads it.
+                resources: nbgrader's resources; ``resources["nbgrader"]["not_graded_yet"]`` is set to the count.
+
+            Returns:
+                ``(nb, resources)``, as nbgrader's ``GetGrades.preprocess``.
+            """
             resources.setdefault("nbgrader", {})["not_graded_yet"] = 0
             return super().preprocess(nb, resources)
 
@@ -243,7 +308,11 @@ GetGradesForFeedback = _get_grades_class()
 
 
 def totals() -> dict[tuple[str, str], dict[str, float]]:
-    """Autograded (code) and manual (written) scores per (student, assignment), from the gradebook."""
+    """Autograded (code) and manual (written) scores per (student, assignment), from the gradebook.
+
+    Returns:
+        ``{(student, assignment): {"code", "max_code", "written", "max_written": points}}``.
+    """
     from nbgrader.api import Gradebook
 
     scores: dict[tuple[str, str], dict[str, float]] = {}
@@ -260,7 +329,15 @@ def totals() -> dict[tuple[str, str], dict[str, float]]:
 
 
 def cells(path: Path) -> dict:
-    """Per assignment: grade cells and, per student, the scores of each (read-only use of nbgrader's API)."""
+    """Per assignment: grade cells and, per student, the scores of each (read-only use of nbgrader's API).
+
+    Args:
+        path: the gradebook's SQLite file.
+
+    Returns:
+        ``{assignment: {"cells": {grade_id: (cell_type, max_score)}, "students": {student: {grade_id:
+        (auto_score, manual_score, max_score)}}}}``; a score nobody gave is None.
+    """
     from nbgrader.api import Gradebook
 
     found: dict = {}

@@ -28,7 +28,7 @@ import contextlib
 import math
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import torch
@@ -90,8 +90,16 @@ def _message(head: str, mistake: str | None = None, hint: str | None = None) -> 
     return "\n".join(lines)
 
 
-def _fail(what: str, expected: Any, got: Any, hint: str | None, mistake: str | None = None) -> None:
+def _fail(what: str, expected: Any, got: Any, hint: str | None, mistake: str | None = None) -> NoReturn:
     raise AssertionError(_message(f"{what}: expected {_short(expected)}, got {_short(got)}.", mistake, hint))
+
+
+def _numbers(got: Any, what: str, expected: Any, hint: str | None, mistake: str) -> np.ndarray:
+    """``got`` as an array of numbers, or the check fails naming ``mistake``."""
+    try:
+        return _as_array(got)
+    except (TypeError, ValueError):
+        _fail(what, expected, got, hint, mistake)
 
 
 def likely_mistake(message: str) -> str | None:
@@ -195,11 +203,7 @@ def check_close(
         AssertionError: when ``got`` is not numeric, its shape differs from ``expected``'s (one number against one
             number excepted), it has a NaN where ``expected`` has none, or an entry is not within the tolerance.
     """
-    try:
-        got_arr = _as_array(got)
-    except (TypeError, ValueError):
-        _fail(what, expected, got, hint, "the result is not a number or an array of numbers")
-        return
+    got_arr = _numbers(got, what, expected, hint, "the result is not a number or an array of numbers")
     exp_arr = _as_array(expected)
     if got_arr.shape != exp_arr.shape and got_arr.size != 1 and exp_arr.size != 1:
         mistake = None
@@ -233,19 +237,15 @@ def check_equal(
         got: the value that came back.
         expected: the right value; an array, a tensor, a list or a tuple is compared elementwise (after conversion
             to a float array), anything else with ``==``.
-        what: the quantity's name, printed in the check's line and in its failure message.
-        hint: advice printed on every failure.
-        mistakes: phrase -> the wrong value that mistake gives on the same input.
+        what: as in :func:`check_close` (the quantity's name).
+        hint: as in :func:`check_close`.
+        mistakes: as in :func:`check_close`, each wrong value matched exactly.
 
     Raises:
         AssertionError: when ``got`` differs from ``expected`` (in shape, or in any entry).
     """
     if isinstance(expected, (np.ndarray, torch.Tensor, list, tuple)):
-        try:
-            got_arr = _as_array(got)
-        except (TypeError, ValueError):
-            _fail(what, expected, got, hint, "the result is not an array of numbers")
-            return
+        got_arr = _numbers(got, what, expected, hint, "the result is not an array of numbers")
         exp_arr = _as_array(expected)
         if got_arr.shape != exp_arr.shape:
             _fail(f"{what} (shape)", exp_arr.shape, got_arr.shape, hint)

@@ -73,7 +73,7 @@ class Outcome:
     stopped_at: str | None = None
     #: (:func:`run_tests` only) the source notebook up to its last test cell, as grading leaves it: each code cell
     #: with what it printed and its error, each test cell with the judge's outputs (``CellVerdict.outputs``)
-    notebook: nbformat.NotebookNode | None = None
+    notebook: nbformat.NotebookNode | None = field(default=None, compare=False)
 
     @property
     def score(self) -> float:

@@ -35,7 +35,15 @@ COLLECTED_COLUMNS = ["student", "file", "lms", "lms_user_id", "participant_id", 
 
 
 def lms_fields(name: str) -> dict[str, str]:
-    """What a downloaded file's name says: the LMS, Canvas's user id and late marker, Moodle's participant id."""
+    """What a downloaded file's name says: the LMS, Canvas's user id and late marker, Moodle's participant id.
+
+    Args:
+        name: the file's name in the download (``garcialucia_LATE_20437_99120_02_entropy.ipynb``).
+
+    Returns:
+        ``{"lms": "canvas" | "moodle" | "", "lms_user_id", "participant_id", "late": "late" | ""}``: empty strings
+        where the name does not say.
+    """
     if match := CANVAS_NAME.match(name):
         return {"lms": "canvas", "lms_user_id": match["user_id"], "participant_id": "",
                 "late": "late" if match["late"] else ""}
@@ -45,7 +53,15 @@ def lms_fields(name: str) -> dict[str, str]:
 
 
 def collected(assignment: str | None = None, downloaded: Path = DOWNLOADED) -> dict[tuple[str, str], dict[str, str]]:
-    """``{(student id, assignment): row of collected.csv}`` of every collected download (or of ``assignment``'s)."""
+    """``{(student id, assignment): row of collected.csv}`` of every collected download (or of ``assignment``'s).
+
+    Args:
+        assignment: only this assignment's download (default every one).
+        downloaded: the folder of the downloads (default :data:`autograder.core.DOWNLOADED`).
+
+    Returns:
+        The rows (:data:`COLLECTED_COLUMNS`, as strings); empty when nothing was collected.
+    """
     found: dict[tuple[str, str], dict[str, str]] = {}
     for path in sorted(downloaded.glob("*/collected.csv")) if downloaded.is_dir() else []:
         if assignment and path.parent.name != assignment:
@@ -57,7 +73,14 @@ def collected(assignment: str | None = None, downloaded: Path = DOWNLOADED) -> d
 
 
 def incoming_files(path: Path) -> list[str]:
-    """Names of the submission files in a zip or folder (archives looked into, folders walked)."""
+    """Names of the submission files in a zip or folder (archives looked into, folders walked).
+
+    Args:
+        path: a zip file, or a folder (its zips are looked into too; zips inside a zip are not).
+
+    Returns:
+        The files' names, without their folders, in the zip's or the walk's order.
+    """
     names: list[str] = []
     members = (
         zipfile.ZipFile(path).namelist() if path.is_file() else
@@ -75,7 +98,21 @@ def incoming_files(path: Path) -> list[str]:
 
 
 def collect(assignment: str, path: Path) -> int:
-    """Collect ``path`` for ``assignment``; return the number of files not collected."""
+    """Collect ``path`` for ``assignment``; return the number of files not collected.
+
+    Each file is printed with what became of it; ``collected.csv`` is rewritten.
+
+    Args:
+        assignment: the assignment's name (``01_statistics``).
+        path: the LMS's download: a zip file or a folder.
+
+    Returns:
+        The number of files not collected.
+
+    Raises:
+        SystemExit: the assignment is unknown, ``path`` does not exist or is a file but not a zip, or nbgrader's
+            ``zip_collect`` failed.
+    """
     if assignment not in assignments():
         raise SystemExit(f"unknown assignment {assignment!r}; known: {assignments()}")
     if not path.exists():
@@ -131,6 +168,17 @@ def collect(assignment: str, path: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``make collect``: collect an LMS download (``ASSIGNMENT PATH``) into ``grading/submitted/``.
+
+    Args:
+        argv: the command line, without the program's name (default ``sys.argv[1:]``).
+
+    Returns:
+        The exit status: 0, also when files were not collected (they are listed).
+
+    Raises:
+        SystemExit: see :func:`collect`.
+    """
     parser = argparse.ArgumentParser(description="Collect an LMS download into grading/submitted/.")
     parser.add_argument("assignment")
     parser.add_argument("path", type=Path, help="a zip file or a folder of <student>_<anything>.ipynb files")

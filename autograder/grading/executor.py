@@ -47,7 +47,13 @@ ENVIRONMENT_HINT = (
 
 @dataclass(frozen=True)
 class JobFailure:
-    """A job that gave no result, and why in one line."""
+    """A job that gave no result, and why in one line.
+
+    Args:
+        kind: ``raised`` (the job's own error), ``worker lost`` (it killed every worker it ran on, or a local
+            grading process died) or ``environment`` (a worker could not unpickle it).
+        message: why, in one line (at most 300 characters of the error's first line, and a hint).
+    """
 
     kind: str  # "raised" (the job's own error) | "worker lost" (it killed every worker it ran on) | "environment"
     message: str
@@ -127,7 +133,11 @@ class DaskExecutor(cf.Executor):
 
 
 class LocalExecutor(cf.ProcessPoolExecutor):
-    """``jobs`` local processes (``forkserver``: a child starts from a clean interpreter, not a fork of this one)."""
+    """``jobs`` local processes (``forkserver``: a child starts from a clean interpreter, not a fork of this one).
+
+    Args:
+        jobs: how many processes (at least 1 is used).
+    """
 
     def __init__(self, jobs: int) -> None:
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
@@ -135,10 +145,19 @@ class LocalExecutor(cf.ProcessPoolExecutor):
         self.jobs = max(1, jobs)
 
     def describe(self) -> str:
+        """Where the jobs go.
+
+        Returns:
+            ``"N local processes"`` (``"1 local process"``).
+        """
         return f"{self.jobs} local process{'es' if self.jobs > 1 else ''}"
 
     def slots(self) -> int:
-        """Jobs it runs at once."""
+        """Jobs it runs at once.
+
+        Returns:
+            Its processes (at least 1).
+        """
         return self.jobs
 
 
@@ -148,6 +167,17 @@ def make_executor(scheduler: str | None = None, jobs: int = 1, timeout_s: float 
     ``scheduler`` is a Dask scheduler's address (``tcp://host:8786``); empty or None grades locally, and
     ``timeout_s`` bounds the wait for the scheduler's answer. Use it as a context manager
     (``with make_executor(...) as pool``); its ``describe()`` says where the jobs run.
+
+    Args:
+        scheduler: the Dask scheduler's address; empty or None: local processes.
+        jobs: how many local processes (unused with a scheduler).
+        timeout_s: how long to wait for the scheduler's answer (s).
+
+    Returns:
+        A :class:`LocalExecutor`, or a :class:`DaskExecutor` connected to the scheduler.
+
+    Raises:
+        SystemExit: Dask's ``distributed`` is not installed, or the scheduler cannot be reached.
     """
     if not scheduler:
         return LocalExecutor(jobs)
@@ -184,6 +214,18 @@ def run_jobs(
 
     A job that raised yields ``(key, JobFailure)`` instead of its result; it is not submitted again. A tqdm
     bar (on stderr) shows the progress unless ``progress`` is False.
+
+    Args:
+        executor: where the jobs run (:func:`make_executor`).
+        fn: the job's function, of one payload (picklable, importable by the workers:
+            :func:`autograder.grading.jobs.grade_job`).
+        payloads: each job's payload by its key (any hashable; ``make grade`` uses the job's index).
+        desc: the progress bar's label.
+        progress: show the progress bar.
+
+    Returns:
+        An iterator of ``(key, result or JobFailure)``, in the order the jobs finish; all are submitted when
+        iteration starts.
     """
     futures = {executor.submit(fn, payload): key for key, payload in payloads.items()}
     with tqdm(total=len(futures), desc=desc, unit="job", disable=not progress, file=sys.stderr) as bar:
@@ -198,7 +240,17 @@ def run_jobs(
 
 
 class LoopbackCluster:
-    """``with LoopbackCluster(tmp, workers=2, env=...) as cluster``: ``cluster.address``, ``cluster.kill_worker(i)``."""
+    """``with LoopbackCluster(tmp, workers=2, env=...) as cluster``: ``cluster.address``, ``cluster.kill_worker(i)``.
+
+    Entering starts the scheduler and the workers (one thread each) and waits for them; leaving ends them.
+
+    Args:
+        folder: the processes' working folder: logs (``scheduler.log``, ``workerN.log``), the scheduler file and
+            the workers' scratch folders (made if missing).
+        workers: how many worker processes.
+        env: more environment variables for the processes.
+        start_timeout_s: how long the cluster may take to start (s); past it, entering raises TimeoutError.
+    """
 
     def __init__(self, folder: Path, workers: int = 2, env: dict[str, str] | None = None,
                  start_timeout_s: float = 90.0) -> None:
@@ -250,12 +302,25 @@ class LoopbackCluster:
         time.sleep(0.2)
 
     def wait_for_workers(self, n: int, deadline: float) -> None:
-        """Until the scheduler reports ``n`` workers (bounded by ``deadline``, a ``time.monotonic()``)."""
+        """Until the scheduler reports ``n`` workers (bounded by ``deadline``, a ``time.monotonic()``).
+
+        Args:
+            n: how many workers to wait for.
+            deadline: when to give up, as a ``time.monotonic()`` value.
+
+        Raises:
+            TimeoutError: past ``deadline``.
+            RuntimeError: a process of the cluster exited.
+        """
         while len(self._client().scheduler_info(n_workers=-1)["workers"]) < n:
             self._check_alive(deadline)
 
     def busy(self) -> dict[int, list[str]]:
-        """The jobs each worker (by index) has been given and not finished: ``{index: [key, ...]}``."""
+        """The jobs each worker (by index) has been given and not finished: ``{index: [key, ...]}``.
+
+        Returns:
+            The jobs' keys by worker index; a worker with none is left out.
+        """
         client = self._client()
         names = {address: w["name"] for address, w in client.scheduler_info(n_workers=-1)["workers"].items()}
         return {int(str(names[a]).removeprefix("worker")): [str(k) for k in keys]
@@ -263,7 +328,20 @@ class LoopbackCluster:
 
     def kill_when_busy(self, index: int, after_s: float = 1.0, timeout_s: float = 120.0) -> list[str]:
         """Wait until worker ``index`` is running a job, let it run ``after_s`` more, SIGKILL the worker; return
-        the jobs it held. Raises TimeoutError if it got none within ``timeout_s``."""
+        the jobs it held. Raises TimeoutError if it got none within ``timeout_s``.
+
+        Args:
+            index: the worker's index (``worker<index>``).
+            after_s: how long to let it run once it holds a job (s).
+            timeout_s: how long to wait for it to get one (s).
+
+        Returns:
+            The keys of the jobs it held just before it was killed.
+
+        Raises:
+            TimeoutError: it got no job within ``timeout_s``.
+            RuntimeError: a process of the cluster exited meanwhile.
+        """
         deadline = time.monotonic() + timeout_s
         while not self.busy().get(index):
             self._check_alive(deadline)
@@ -280,16 +358,36 @@ class LoopbackCluster:
         return self.client
 
     def worker_pids(self) -> list[int]:
+        """The process ids of the workers still running.
+
+        Returns:
+            Their pids, in worker order.
+        """
         return [w.pid for w in self.workers if w.poll() is None]
 
     def kill_worker(self, index: int) -> int:
-        """SIGKILL worker ``index`` (no goodbye to the scheduler, as a machine lost); return its pid."""
+        """SIGKILL worker ``index`` (no goodbye to the scheduler, as a machine lost); return its pid.
+
+        Args:
+            index: the worker's index (``worker<index>``).
+
+        Returns:
+            The worker's pid (its process group, which is killed with it).
+        """
         worker = self.workers[index]
         os.killpg(worker.pid, signal.SIGKILL)  # the worker and what it started (its own session)
         worker.wait(timeout=30)
         return worker.pid
 
     def log_tail(self, chars: int = 3000) -> str:
+        """The end of each process's log, for an error message.
+
+        Args:
+            chars: how many characters of each log.
+
+        Returns:
+            Each log's name and its last ``chars`` characters, by log name.
+        """
         texts = []
         for path in sorted(self.folder.glob("*.log")):
             texts.append(f"--- {path.name}\n{path.read_text(errors='replace')[-chars:]}")

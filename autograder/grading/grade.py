@@ -9,18 +9,19 @@ state folder, :data:`autograder.core.STATE`, ``COURSE_STATE`` to put it elsewher
    gets its expected name, a notebook saved by Colab gets its nbgrader metadata back, edited or
    deleted test cells and changed metadata are flagged; a file that is not a notebook, or the wrong
    assignment's notebook, is reported and not graded. ``submitted/`` is never changed;
-   The static screen (:mod:`autograder.grading.screen`) flags answer code that reaches for the grader or the outside;
-3. the hand-ins are graded as grading jobs (:mod:`autograder.grading.jobs`: each group of hand-ins of one assignment in a
-   scratch course of its own, with its own gradebook, data in and data out), several at once, on an executor
+   The static screen (:mod:`autograder.grading.screen`) flags answer code that reaches for the grader or the
+   outside;
+3. the hand-ins are graded as grading jobs (:mod:`autograder.grading.jobs`: each group of hand-ins of one assignment
+   in a scratch course of its own, with its own gradebook, data in and data out), several at once, on an executor
    (:mod:`autograder.grading.executor`): local processes (``--jobs``, the default) or the workers of a Dask cluster
    (``--scheduler``). Each kernel runs under bubblewrap (:mod:`autograder.kernel.sandbox`; ``--sandbox off`` grades
    unsandboxed) and only answers the calls of the judge (:mod:`autograder.kernel.serve`), which runs the test cells
-   outside it and decides their points (:mod:`autograder.grading.judge`, :mod:`autograder.grading.preprocessors`). Only this process
-   writes the course's gradebook: it merges the jobs' results one after another;
+   outside it and decides their points (:mod:`autograder.grading.judge`, :mod:`autograder.grading.preprocessors`).
+   Only this process writes the course's gradebook: it merges the jobs' results one after another;
 4. feedback HTML without the hidden tests' code is made for each hand-in (again from the gradebook, with the written
-   answers' grades and comments, when the formgrader has graded any: :mod:`autograder.results.feedback`), ``nbgrader export``
-   writes ``grading/grades.csv`` (:mod:`autograder.gradebook`), ``grading/report.csv`` says per hand-in what was
-   repaired, flagged, late (the LMS's marker), timed out or failed (a failed hand-in's log is kept in
+   answers' grades and comments, when the formgrader has graded any: :mod:`autograder.results.feedback`),
+   ``nbgrader export`` writes ``grading/grades.csv`` (:mod:`autograder.gradebook`), ``grading/report.csv`` says per
+   hand-in what was repaired, flagged, late (the LMS's marker), timed out or failed (a failed hand-in's log is kept in
    ``grading/logs/``), and a table is printed.
 
 Ctrl-C stops grading: what was graded is kept in the gradebook and printed, and the next ``make grade`` continues
@@ -64,10 +65,10 @@ from autograder.core import (
 from autograder.grading.executor import JobFailure, make_executor, run_jobs
 from autograder.grading.jobs import GradingJob, JobResult, grade_job, merge_result
 from autograder.grading.judge import prelude as judge_prelude
-from autograder.grading.repair import repair
 from autograder.grading.preprocessors import course_markdown
-from autograder.kernel.sandbox import sandbox_problem
+from autograder.grading.repair import repair
 from autograder.grading.screen import screen_notebook
+from autograder.kernel.sandbox import sandbox_problem
 
 # Seconds a cell may run (and a quarter of it once a cell was stopped); 0: the configuration's 60 s and 15 s.
 CELL_LIMIT = int(os.environ.get("COURSE_CELL_LIMIT", "0"))
@@ -83,7 +84,18 @@ gradebook): `make grade SANDBOX=off` (or `python -m autograder.grading.grade --s
 
 @dataclass
 class HandIn:
-    """One student's hand-in of one assignment, and what happened to it."""
+    """One student's hand-in of one assignment, and what happened to it.
+
+    Args:
+        student: the student id.
+        assignment: the assignment's name.
+        status: ``pending`` until it is graded or not, then ``graded``, ``not graded``, ``failed`` or ``timed out``.
+        repairs: what was repaired (a rename, metadata restored, ...).
+        flags: what a human should look at (the repair's, the screen's, the job's).
+        detail: why it was not graded or failed (and where its log is).
+        seconds: how long grading it took (s).
+        late: the LMS's late marker (Canvas's ``LATE``), from ``make collect``: ``late`` or empty.
+    """
 
     student: str
     assignment: str
@@ -96,7 +108,14 @@ class HandIn:
 
 
 def find_hand_ins(only: str | None) -> list[HandIn]:
-    """Every ``submitted/<student>/<assignment>/`` folder (for ``only`` if given)."""
+    """Every ``submitted/<student>/<assignment>/`` folder (for ``only`` if given).
+
+    Args:
+        only: an assignment's name, or None for every assignment.
+
+    Returns:
+        A pending hand-in per folder, sorted by student, then assignment.
+    """
     found = []
     if SUBMITTED.is_dir():
         for student_dir in sorted(p for p in SUBMITTED.iterdir() if p.is_dir()):
@@ -110,7 +129,18 @@ def stage(
     hand_in: HandIn, releases: dict[str, nbformat.NotebookNode], submitted: Path = SUBMITTED, staged: Path = STAGED
 ) -> bool:
     """Check and repair a hand-in from ``submitted/`` into ``staged/``; False (with the reason) if it cannot be
-    graded."""
+    graded.
+
+    Args:
+        hand_in: the hand-in; its repairs and flags (the screen's too) are added, and its status and detail set when
+            it cannot be graded.
+        releases: every assignment's released notebook, by name (:func:`autograder.gradebook.register`).
+        submitted: the hand-ins as they came.
+        staged: where the repaired notebook (and ``timestamp.txt``) go; the hand-in's old folder is removed first.
+
+    Returns:
+        True when it was staged.
+    """
     source = submitted / hand_in.student / hand_in.assignment
     target = staged / hand_in.student / hand_in.assignment
     shutil.rmtree(target, ignore_errors=True)
@@ -179,7 +209,19 @@ def _templates(names: list[str]) -> dict[str, bytes]:
 def make_jobs(ready: list[HandIn], groups: int, templates: dict[str, bytes], *,
               sandbox: bool = True, threads: int = 1) -> list[tuple[GradingJob, list[HandIn]]]:
     """The grading jobs for the staged hand-ins, each with its hand-ins: each assignment's hand-ins split
-    round-robin into ``groups`` groups; ``threads`` OMP/MKL threads per kernel."""
+    round-robin into ``groups`` groups; ``threads`` OMP/MKL threads per kernel.
+
+    Args:
+        ready: the staged hand-ins.
+        groups: how many groups each assignment's hand-ins are split into (empty groups make no job).
+        templates: each assignment's gradebook template (bytes), by name.
+        sandbox: run each kernel under bubblewrap.
+        threads: OMP/MKL threads of each kernel.
+
+    Returns:
+        ``(job, its hand-ins)`` pairs, by assignment; each job carries :data:`CELL_LIMIT`, the prelude and the
+        course's Markdown of the source notebook.
+    """
     jobs = []
     for assignment in sorted({h.assignment for h in ready}):
         mine = [h for h in ready if h.assignment == assignment]
@@ -203,6 +245,13 @@ def groups_per_assignment(slots: int, assignments: int) -> int:
 
     Each job costs a start of nbgrader (its autograde, then its feedback) besides its hand-ins, so one assignment
     on 3 slots makes 3 jobs, but 7 assignments on 2 slots make 7 jobs (one each), not 14.
+
+    Args:
+        slots: jobs the executor runs at once.
+        assignments: how many assignments have hand-ins to grade.
+
+    Returns:
+        ``ceil(slots / assignments)``, at least 1.
     """
     return max(1, -(-slots // max(1, assignments)))
 
@@ -212,7 +261,12 @@ LOGS = STATE / "logs"
 
 
 def keep_log(h: HandIn, log: str) -> None:
-    """Keep a failed hand-in's log, and name it in the report's detail."""
+    """Keep a failed hand-in's log, and name it in the report's detail.
+
+    Args:
+        h: the hand-in; its detail gets the log's path.
+        log: nbgrader's log (or the job's failure), written to ``logs/<assignment>/<student>.log``.
+    """
     path = LOGS / h.assignment / f"{h.student}.log"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(log)
@@ -220,7 +274,12 @@ def keep_log(h: HandIn, log: str) -> None:
 
 
 def absorb(result: JobResult, by_key: dict[tuple[str, str], HandIn]) -> None:
-    """Merge one job result into the course's gradebook and files, and into its hand-in's report row."""
+    """Merge one job result into the course's gradebook and files, and into its hand-in's report row.
+
+    Args:
+        result: the job's result for one hand-in.
+        by_key: the hand-ins by (student, assignment); the result's one gets its status, detail, time and flags.
+    """
     merge_result(result, db_url(), STATE)
     h = by_key[(result.student, result.assignment)]
     h.status, h.detail, h.seconds = result.status, result.detail or h.detail, result.seconds
@@ -234,7 +293,14 @@ INTERRUPTED = STATE / "interrupted.json"
 
 
 def staged_digest(h: HandIn) -> str:
-    """sha256 of what grading reads of a staged hand-in (its notebook, its timestamp) and of the assignment's source."""
+    """sha256 of what grading reads of a staged hand-in (its notebook, its timestamp) and of the assignment's source.
+
+    Args:
+        h: a staged hand-in.
+
+    Returns:
+        The digest, in hex.
+    """
     digest = hashlib.sha256(source_path(h.assignment).read_bytes())
     folder = STAGED / h.student / h.assignment
     for name in (f"{h.assignment}.ipynb", "timestamp.txt"):
@@ -245,7 +311,14 @@ def staged_digest(h: HandIn) -> str:
 
 def carried_over(ready: list[HandIn]) -> list[HandIn]:
     """The hand-ins of ``ready`` that a run interrupted before graded, unchanged since: their rows as that run left
-    them (the gradebook, the autograded notebook and the feedback are still there)."""
+    them (the gradebook, the autograded notebook and the feedback are still there).
+
+    Args:
+        ready: the staged hand-ins; those carried over get their status, flags, detail and time back.
+
+    Returns:
+        Those carried over, in the order of ``ready``; none without :data:`INTERRUPTED`.
+    """
     if not INTERRUPTED.is_file():
         return []
     saved = json.loads(INTERRUPTED.read_text())
@@ -259,6 +332,11 @@ def carried_over(ready: list[HandIn]) -> list[HandIn]:
 
 
 def save_interrupted(done: list[HandIn]) -> None:
+    """Write :data:`INTERRUPTED`: the hand-ins graded before a Ctrl-C, with their staged digests and report rows.
+
+    Args:
+        done: the hand-ins graded (or timed out) before the interrupt.
+    """
     INTERRUPTED.write_text(json.dumps({f"{h.assignment}/{h.student}": {
         "digest": staged_digest(h), "status": h.status, "flags": h.flags, "detail": h.detail, "seconds": h.seconds,
     } for h in done}, indent=1))
@@ -275,6 +353,15 @@ def grade_all(ready: list[HandIn], jobs: int | None = None, *, sandbox: bool = T
     course of its own (:func:`autograder.grading.jobs.grade_job`); this process alone merges the results into the
     gradebook, one after another, as they arrive. A job that fails (its process or worker died every time it
     was tried, or it raised) marks its hand-ins ``failed`` with the reason; it is not retried.
+
+    Args:
+        ready: the staged hand-ins to grade; their statuses, details, times and flags are set.
+        jobs: jobs at once (default: see above).
+        sandbox: run each kernel under bubblewrap.
+        scheduler: a Dask scheduler's address; None: local processes.
+
+    Raises:
+        SystemExit: the Dask scheduler cannot be used (:func:`autograder.grading.executor.make_executor`).
     """
     if not ready:
         return
@@ -308,7 +395,15 @@ REPORT_COLUMNS = ["student", "assignment", "autograded", "max_autograded", "stat
 
 
 def report_row(h: HandIn, scores: dict[tuple[str, str], dict[str, float]]) -> dict[str, str]:
-    """One row of ``grading/report.csv``: score, status, repairs, flags and time of a hand-in."""
+    """One row of ``grading/report.csv``: score, status, repairs, flags and time of a hand-in.
+
+    Args:
+        h: the hand-in.
+        scores: autograded and written points per (student, assignment) (:func:`autograder.gradebook.totals`).
+
+    Returns:
+        The row by :data:`REPORT_COLUMNS`, as text; no score for a hand-in not graded or not in ``scores``.
+    """
     row = scores.get((h.student, h.assignment)) if h.status != "not graded" else None
     return {
         "student": h.student, "assignment": h.assignment,
@@ -320,7 +415,12 @@ def report_row(h: HandIn, scores: dict[tuple[str, str], dict[str, float]]) -> di
 
 
 def write_report(hand_ins: list[HandIn], scores: dict[tuple[str, str], dict[str, float]]) -> None:
-    """``grading/report.csv``: per hand-in, score, status, repairs, flags and time."""
+    """``grading/report.csv``: per hand-in, score, status, repairs, flags and time.
+
+    Args:
+        hand_ins: the hand-ins, a row each in this order.
+        scores: autograded and written points per (student, assignment) (:func:`autograder.gradebook.totals`).
+    """
     with REPORT_CSV.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, REPORT_COLUMNS)
         writer.writeheader()
@@ -328,7 +428,12 @@ def write_report(hand_ins: list[HandIn], scores: dict[tuple[str, str], dict[str,
 
 
 def print_table(hand_ins: list[HandIn], scores: dict[tuple[str, str], dict[str, float]]) -> None:
-    """One row per hand-in: autograded points, status, what was repaired and flagged."""
+    """One row per hand-in: autograded points, status, what was repaired and flagged.
+
+    Args:
+        hand_ins: the hand-ins, a row each in this order.
+        scores: autograded and written points per (student, assignment) (:func:`autograder.gradebook.totals`).
+    """
     print(f"{'student':<20} {'assignment':<24} {'autograded':>11} {'status':<11} {'time':>6}  notes")
     for h in hand_ins:
         row = scores.get((h.student, h.assignment)) if h.status != "not graded" else None
@@ -344,14 +449,35 @@ def _shown(path: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``make grade``: :func:`grade`, then the class report (:mod:`autograder.results.class_report`), also after a failed
-    or an empty run."""
+    """``make grade``: :func:`grade`, then the class report (:mod:`autograder.results.class_report`), also after a
+    failed or an empty run.
+
+    Args:
+        argv: the command line, without the program's name (default ``sys.argv[1:]``).
+
+    Returns:
+        The exit status of :func:`grade`.
+    """
     from autograder.results.class_report import after
 
     return after(grade, argv)
 
 
 def grade(argv: list[str] | None = None) -> int:
+    """The grading run (the module's steps 1 to 4): register, stage and screen, grade, then feedback, export,
+    report and table.
+
+    Args:
+        argv: the command line, without the program's name (default ``sys.argv[1:]``).
+
+    Returns:
+        The exit status: 0 (also with no hand-ins), 2 when the sandbox is on and none can be had, 130 after Ctrl-C
+        (:func:`interrupted`).
+
+    Raises:
+        SystemExit: the command line is wrong (also ``SANDBOX=`` neither ``on`` nor ``off``), or a step failed
+            (nbgrader, the Dask scheduler).
+    """
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--assignment", help="grade only this assignment")
     parser.add_argument("--register-only", action="store_true",
@@ -389,8 +515,8 @@ def grade(argv: list[str] | None = None) -> int:
     for old in STAGED.glob("*/*") if STAGED.is_dir() else []:  # last run's copies of these assignments
         if old.name in {h.assignment for h in hand_ins}:
             shutil.rmtree(old)
-    from autograder.results.class_report import needs_a_look
     from autograder.grading.collect import collected
+    from autograder.results.class_report import needs_a_look
 
     lms = collected()
     for h in hand_ins:
@@ -427,7 +553,18 @@ def grade(argv: list[str] | None = None) -> int:
 
 
 def interrupted(hand_ins: list[HandIn], ready: list[HandIn]) -> int:
-    """After Ctrl-C: keep and print what was graded, say how to go on; exit status 130."""
+    """After Ctrl-C: keep and print what was graded, say how to go on; exit status 130.
+
+    The hand-ins still pending become ``not graded``; :data:`INTERRUPTED`, ``grades.csv`` and ``report.csv`` are
+    written.
+
+    Args:
+        hand_ins: every hand-in of the run (the report's rows).
+        ready: the staged ones.
+
+    Returns:
+        130.
+    """
     done = [h for h in ready if h.status in ("graded", "timed out")]
     for h in ready:
         if h.status == "pending":

@@ -40,6 +40,18 @@ class GradingJob:
     ``gradebook`` is the bytes of a SQLite gradebook that knows ``assignment`` (its cells and checksums)
     and no student; ``hand_ins`` maps a student id to the repaired notebook (nbformat JSON text);
     ``timestamps`` maps a student id to the hand-in's ``timestamp.txt`` text, where there is one.
+
+    Args:
+        assignment: the assignment's name (``01_statistics``).
+        gradebook: the gradebook template's bytes (:func:`autograder.gradebook.template`).
+        hand_ins: the repaired hand-ins (nbformat JSON text) by student id.
+        timestamps: the hand-ins' ``timestamp.txt`` texts by student id, where there is one.
+        cell_limit: seconds a cell may run; 0: ResilientExecute's default.
+        threads: OMP/MKL threads of each kernel.
+        sandbox: run each kernel under bubblewrap (see :mod:`autograder.kernel.sandbox`).
+        prelude: the notebook's setup cells, which the judge runs first
+            (:func:`autograder.grading.judge.prelude`).
+        course_markdown: the course's own Markdown cells (left unsanitised).
     """
 
     assignment: str
@@ -55,7 +67,23 @@ class GradingJob:
 
 @dataclass
 class JobResult:
-    """One hand-in's outcome: status, flags, the gradebook entries, the autograded notebook and feedback."""
+    """One hand-in's outcome: status, flags, the gradebook entries, the autograded notebook and feedback.
+
+    Args:
+        student: the student id.
+        assignment: the assignment's name.
+        status: ``pending`` until graded, then ``graded``, ``failed`` or ``timed out``.
+        flags: what a human should look at (from the judge's verdicts and the kernel's marks).
+        detail: why a hand-in failed (the cause from nbgrader's log, at most 300 characters).
+        seconds: how long grading it took (s).
+        grades: ``{grade_id: {"auto_score", "needs_manual_grade"}}``, from the job's gradebook.
+        comments: ``{grade_id: auto_comment}``, from the job's gradebook.
+        late_penalty: nbgrader's late penalty (points), or None.
+        timestamp: the submission's timestamp (ISO 8601), or None.
+        autograded: the autograded notebook (nbformat JSON), or None.
+        feedback: the feedback HTML, or None.
+        log: nbgrader's log of a hand-in that failed (``make grade`` keeps it in ``logs/``).
+    """
 
     student: str
     assignment: str
@@ -103,7 +131,13 @@ def _errors_in(log: str) -> str:
 
 
 def inspect_outputs(nb: nbformat.NotebookNode, result: JobResult) -> None:
-    """Flags from the judge's verdicts (the notebook's metadata) and the kernel's marks in the outputs."""
+    """Flags from the judge's verdicts (the notebook's metadata) and the kernel's marks in the outputs.
+
+    Args:
+        nb: the autograded notebook (its metadata ``course_verdicts``, its cells' outputs).
+        result: the hand-in's result: flags are appended to it, and its status becomes ``timed out`` when a cell
+            ran too long.
+    """
     verdicts = nb.metadata.get("course_verdicts", {}) or {}
     not_data = sorted(g for g, v in verdicts.items() if isinstance(v, dict) and v.get("kind") == "NotPlainData")
     if not_data:
@@ -133,6 +167,13 @@ def grade_job(job: GradingJob) -> list[JobResult]:
     once; hand-ins it did not grade (it crashed or hung) are graded again, each in a job of its own. A top-level
     function of picklable data, so an executor may run it in another process or on another machine; it needs the
     course's environment (this package, nbgrader, the kernel's packages), not the course's folder.
+
+    Args:
+        job: the assignment, its gradebook template and the hand-ins.
+
+    Returns:
+        The results, sorted by student id; a hand-in nbgrader did not grade has the status ``failed`` and the cause
+        in ``detail``.
     """
     a = job.assignment
     results = {student: JobResult(student, a) for student in job.hand_ins}
@@ -154,7 +195,8 @@ def grade_job(job: GradingJob) -> list[JobResult]:
         start = time.time()
         students = sorted(job.hand_ins)
         # autograde, then feedback, in one process (see main)
-        log = _run_nbgrader([a, *students], root, HAND_IN_TIMEOUT_S * len(students) + 600, job, "autograder.grading.jobs")
+        log = _run_nbgrader([a, *students], root, HAND_IN_TIMEOUT_S * len(students) + 600, job,
+                            "autograder.grading.jobs")
         autograded = {s: state / "autograded" / s / a / f"{a}.ipynb" for s in students}
         finished = sorted((p.stat().st_mtime, s) for s, p in autograded.items() if p.is_file())
         previous = start
@@ -191,7 +233,13 @@ def grade_job(job: GradingJob) -> list[JobResult]:
 
 def merge_result(result: JobResult, gradebook_url: str, state: Path) -> None:
     """Put one job result into the course's gradebook (:func:`autograder.gradebook.merge`) and its files under
-    ``state`` (the autograded notebook, the feedback)."""
+    ``state`` (the autograded notebook, the feedback).
+
+    Args:
+        result: the hand-in's result; one not ``graded`` or ``timed out`` is left out.
+        gradebook_url: the course gradebook's SQLAlchemy address.
+        state: the grading state (``autograded/`` and ``feedback/`` under it; the hand-in's folders are replaced).
+    """
     if result.status not in ("graded", "timed out"):
         return
     a = result.assignment
@@ -209,10 +257,21 @@ def merge_result(result: JobResult, gradebook_url: str, state: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m autograder.grading.jobs ASSIGNMENT STUDENT... [--ResilientExecute.cell_limit=N ...]``, in a job's scratch
-    course (``COURSE_ROOT``, ``COURSE_STATE``): ``nbgrader autograde`` of each student's staged hand-in, then
+    """``python -m autograder.grading.jobs ASSIGNMENT STUDENT... [--ResilientExecute.cell_limit=N ...]``, in a job's
+    scratch course (``COURSE_ROOT``, ``COURSE_STATE``): ``nbgrader autograde`` of each student's staged hand-in, then
     ``nbgrader generate_feedback`` of those it graded, through nbgrader's Python API in this one process (one start
-    of nbgrader, about 2.5 s, instead of two). nbgrader's log goes to stdout."""
+    of nbgrader, about 2.5 s, instead of two). nbgrader's log goes to stdout.
+
+    Args:
+        argv: the command line, without the program's name (default ``sys.argv[1:]``): the assignment, the students,
+            and ``--Class.option=N`` settings (integers).
+
+    Returns:
+        The exit status: 0, also when a hand-in failed (the log says so).
+
+    Raises:
+        ValueError: no assignment is named, or an option's value is not an integer.
+    """
     args = sys.argv[1:] if argv is None else argv
     options: dict[str, dict[str, int]] = {}
     for option in (a for a in args if a.startswith("--")):

@@ -65,7 +65,15 @@ class KernelError(RuntimeError):
 
 class Handle:
     """An object in the hand-in's kernel: it can be called and its attributes read (both in the kernel), and passed
-    back to the kernel as an argument; it is never data here."""
+    back to the kernel as an argument; it is never data here.
+
+    Args:
+        judge: the judge whose kernel holds the object.
+        number: the object's id in the kernel's table of handed-out objects.
+        kind: what the kernel says it is: ``callable``, ``class``, ``module`` or ``object``.
+        type_name: its type's name, for messages.
+        label: what messages call it (the graded name, or ``a <type> object``).
+    """
 
     __slots__ = ("_judge", "_id", "_kind", "_type", "_label")
 
@@ -122,7 +130,16 @@ def _array(data: dict, dtype: np.dtype, shape: list) -> np.ndarray:
 
 
 class Judge:
-    """Runs test cells against one hand-in's kernel, reached through ``send`` (a request in, JSON text out)."""
+    """Runs test cells against one hand-in's kernel, reached through ``send`` (a request in, JSON text out).
+
+    Args:
+        send: sends one request (a pickled request, base64 text) to the kernel and returns its reply (JSON text);
+            it raises :class:`KernelError` when the kernel does not answer.
+        graded_names: the names looked up in the kernel (the answer cells' functions and classes).
+        prelude: the notebook's setup cells (:func:`prelude`), run first in the judge's namespace, their output
+            discarded.
+        redacting: shorten failure messages once hidden tests' inputs reached the kernel.
+    """
 
     def __init__(self, send: Callable[[str], str], graded_names: set[str] | None = None, *, prelude: str = "",
                  redacting: bool = True) -> None:
@@ -177,7 +194,19 @@ class Judge:
             return RuntimeError(f"{names[0] if names else 'an exception'}: {shown}")
 
     def decode(self, value: Any, depth: int = 0) -> Any:
-        """A reply's value with exact types, or a :class:`Handle`; :class:`NotPlainData` for anything else."""
+        """A reply's value with exact types, or a :class:`Handle`; :class:`NotPlainData` for anything else.
+
+        Args:
+            value: a value of the kernel's JSON reply (tagged ``{"$": ...}`` where JSON has no type of its own).
+            depth: how deep in the reply it sits (at most 22).
+
+        Returns:
+            ``None``, bool, int, float, str, or lists, tuples and dicts of these; a NumPy array or scalar, a tensor
+            (a copy of the data), a module of :data:`MODULES`, or a :class:`Handle`.
+
+        Raises:
+            NotPlainData: the value is malformed, nested too deep, or of a type or dtype that is not plain data.
+        """
         if depth > 22:
             raise NotPlainData("a value nested too deep")
         kind = type(value)
@@ -271,7 +300,25 @@ class Judge:
                             target.copy_(new)
 
     def call(self, handle: Handle | None, args: tuple, kwargs: dict, probe: str | None = None) -> Any:
-        """Call ``handle`` (or the course probe ``probe``) in the kernel; the result as plain data or a handle."""
+        """Call ``handle`` (or the course probe ``probe``) in the kernel; the result as plain data or a handle.
+
+        Arguments the call changed (arrays, tensors, lists, dicts, random generators) are updated here.
+
+        Args:
+            handle: the object to call; None with ``probe``.
+            args: the positional arguments (pickled; handles go as references).
+            kwargs: the keyword arguments.
+            probe: the name of a course probe (:mod:`helpers.probes`) to run in the kernel instead.
+
+        Returns:
+            The result, decoded (:meth:`decode`).
+
+        Raises:
+            KernelError: the kernel did not answer, or its reply is malformed.
+            NotPlainData: the reply holds something that is not plain data.
+            Exception: what the call raised in the kernel, as the nearest builtin exception class in its MRO
+                (RuntimeError when there is none), its message with where in the notebook.
+        """
         reply = self._request({"op": "call", "target": handle._id if handle is not None else None, "probe": probe,
                                "args": args, "kwargs": kwargs})
         value = self.decode(reply.get("value"))
@@ -279,6 +326,19 @@ class Judge:
         return value
 
     def getattr(self, handle: Handle, name: str) -> Any:
+        """Read an attribute of ``handle``'s object in the kernel.
+
+        Args:
+            handle: the object.
+            name: the attribute's name.
+
+        Returns:
+            Its value, decoded (:meth:`decode`).
+
+        Raises:
+            KernelError: the kernel did not answer, or its reply is malformed.
+            Exception: what reading it raised in the kernel (as in :meth:`call`).
+        """
         return self.decode(self._request({"op": "getattr", "target": handle._id, "name": name}).get("value"))
 
     def lookup(self, name: str) -> tuple[bool, Any]:
@@ -287,6 +347,12 @@ class Judge:
         Only the graded names (the answer cells' functions and classes) come from the kernel; every other name a
         test uses is the setup cells' (the prelude) or its own, so that a hand-in that rebinds ``checks`` or ``np``,
         or the notebook's data, changes nothing here.
+
+        Args:
+            name: a name a test cell reads.
+
+        Returns:
+            ``(True, value)``; ``(False, None)`` when it is not a graded name or the kernel does not define it.
         """
         if name not in self.graded_names:
             return False, None
@@ -321,7 +387,18 @@ class Judge:
                 self.namespace[name] = value
 
     def run_cell(self, source: str, grade_id: str, points: float) -> CellVerdict:
-        """Run one test cell's source (visible part, then hidden tests); its verdict and what it printed."""
+        """Run one test cell's source (visible part, then hidden tests); its verdict and what it printed.
+
+        Args:
+            source: the test cell's source, from the gradebook (hidden tests included).
+            grade_id: the cell's grade_id.
+            points: its points.
+
+        Returns:
+            The verdict: all ``points`` when every part passed, else 0 and the first failure's message; once hidden
+            tests' inputs reached the kernel, the message and what the cell printed are redacted (:func:`redact`,
+            :func:`redact_printed`).
+        """
         from helpers import probes
 
         verdict = CellVerdict(grade_id, 0.0, float(points))
@@ -355,7 +432,19 @@ class Judge:
 
 @dataclass
 class CellVerdict:
-    """The judge's verdict on one test cell: its points, what it printed, and the failure's message."""
+    """The judge's verdict on one test cell: its points, what it printed, and the failure's message.
+
+    Args:
+        grade_id: the test cell's grade_id.
+        points: the points it earned.
+        max_points: the points it is worth.
+        failed: whether it failed.
+        hidden: whether the failure came from the hidden tests.
+        kind: the failure's exception name (``AssertionError``; ``AutograderVerdict`` for a cell that is not a test
+            of the assignment).
+        message: the failure's message, ``Kind: text``.
+        printed: what the cell printed.
+    """
 
     grade_id: str
     points: float
@@ -388,14 +477,29 @@ class CellVerdict:
 
 def prelude(nb: Any) -> str:
     """The judge's prelude of a notebook (nbformat): its setup cells, those whose first line starts with ``# Setup``
-    (but not the Colab bootstrap, ``# Setup, part 1``)."""
+    (but not the Colab bootstrap, ``# Setup, part 1``).
+
+    Args:
+        nb: the notebook (the instructor's source, or the release).
+
+    Returns:
+        Their sources, in order, joined by blank lines.
+    """
     return "\n\n".join(c.source for c in nb.cells if c.cell_type == "code" and c.source.startswith("# Setup")
                        and not c.source.startswith("# Setup, part 1"))
 
 
 def test_parts(source: str) -> list[tuple[str, bool]]:
     """A test cell's code as (visible part, False), (hidden tests, True); the whole cell once (hidden if it holds
-    the marker) when the marker sits inside a block. Line numbers are kept as in the whole cell."""
+    the marker) when the marker sits inside a block. Line numbers are kept as in the whole cell.
+
+    Args:
+        source: a test cell's source.
+
+    Returns:
+        ``[(source, False)]`` without :data:`HIDDEN_BEGIN`; ``[(visible, False), (hidden, True)]`` (the hidden part
+        after as many newlines as the visible part has); or ``[(source, True)]`` when either part does not compile.
+    """
     head, marker, tail = source.partition(HIDDEN_BEGIN)
     if not marker:
         return [(source, False)]
@@ -411,7 +515,15 @@ _CUTS = (": expected ", " raised ", ", but it returned", ": does not hold", " en
 
 
 def redact(message: str) -> str:
-    """A failure's message without what the kernel sent back: the check's own words, its likely mistake and hint."""
+    """A failure's message without what the kernel sent back: the check's own words, its likely mistake and hint.
+
+    Args:
+        message: the failure's message (its first line, then any others).
+
+    Returns:
+        The first line cut before the values (``...: failed`` and a note), or kept when it ends ``: does not hold.``,
+        then only its ``Likely mistake:`` and ``Hint:`` lines.
+    """
     lines = message.splitlines() or [""]
     head = lines[0]
     if head.rstrip().endswith(": does not hold."):
@@ -424,7 +536,14 @@ def redact(message: str) -> str:
 
 
 def redact_printed(printed: str) -> str:
-    """What passing checks printed, kept as the course wrote it (``✓`` lines); anything else is left out."""
+    """What passing checks printed, kept as the course wrote it (``✓`` lines); anything else is left out.
+
+    Args:
+        printed: what a test cell printed.
+
+    Returns:
+        Its lines that start with ``✓ ``, with their line ends.
+    """
     return "".join(line for line in printed.splitlines(keepends=True) if line.startswith("✓ "))
 
 

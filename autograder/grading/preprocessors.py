@@ -45,7 +45,15 @@ SAFE_MIME = ("text/plain", "image/png", "image/jpeg")
 
 
 def sanitized(output: NotebookNode) -> NotebookNode | None:
-    """``output`` as data: a stream or an error as it is, a rich output with only :data:`SAFE_MIME`; None if empty."""
+    """``output`` as data: a stream or an error as it is, a rich output with only :data:`SAFE_MIME`; None if empty.
+
+    Args:
+        output: one output of a code cell, as the kernel sent it.
+
+    Returns:
+        A new output with only nbformat's fields, each as text (a stream's, an error's, or the text and image data
+        of a display or result); None for a rich output with nothing safe left, or an output of another kind.
+    """
     kind = output.get("output_type")
     if kind == "stream":
         return NotebookNode(output_type="stream", name=output.get("name", "stdout"), text=str(output.get("text", "")))
@@ -67,7 +75,14 @@ def sanitized(output: NotebookNode) -> NotebookNode | None:
 def course_markdown(nb: NotebookNode) -> list[str]:
     """The course's own Markdown cells of a source notebook (not the written answers): a hand-in's Markdown cell that
     equals one of them is the course's text and is left as it is; any other is sanitised
-    (:func:`sanitized_markdown`)."""
+    (:func:`sanitized_markdown`).
+
+    Args:
+        nb: the instructor's source notebook.
+
+    Returns:
+        The sources of its Markdown cells that are not solution cells, in order.
+    """
     return [c.source for c in nb.cells if c.cell_type == "markdown" and not nbgrader_meta(c).get("solution")]
 
 
@@ -76,7 +91,15 @@ def sanitized_markdown(source: str) -> str:
     Markdown without nbconvert's sanitiser, so tags outside bleach's allowlist (``script``, ``iframe``, ``img`` with
     its event handlers) and every ``on*`` attribute are escaped here, with nbconvert's ``clean_html``, and link
     schemes that run code (``javascript:``, ``vbscript:``, ``data:text/html``) are broken; other Markdown is left as
-    it is."""
+    it is.
+
+    Args:
+        source: a Markdown cell's source, from a hand-in.
+
+    Returns:
+        The source, with each such scheme's ``:`` made ``-blocked:`` and, where it holds a tag, cleaned by
+        ``clean_html``.
+    """
     source = UNSAFE_SCHEME.sub(lambda m: m.group(0).replace(":", "-blocked:"), source)
     if not re.search(r"<[A-Za-z!/?]", source):
         return source
@@ -119,6 +142,11 @@ class ResilientExecute(Execute):
       after the kernel received hidden tests' inputs is marked, so that the feedback leaves its outputs out.
     - When the kernel dies, the cells that finished keep their outputs and the rest are marked as not run
       (nbclient's ``on_cell_start`` hook records which cell was running).
+
+    Args:
+        *args: nbgrader's ``Execute``'s arguments.
+        **kwargs: its keyword arguments (its configuration: ``cell_limit``, ``cell_limit_after_timeout``, ...);
+            ``kernel_manager_class`` is the sandbox's unless given, or unless ``COURSE_SANDBOX=off``.
     """
 
     cell_limit = Integer(60, help="seconds a cell may run before the kernel stops it").tag(config=True)
@@ -231,6 +259,19 @@ class ResilientExecute(Execute):
         return prelude(nb), set()
 
     def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int):  # noqa: ANN201
+        """Run one cell of the hand-in: a code cell in the kernel (its outputs sanitised), a test cell in the judge.
+
+        The hand-in's own Markdown (not the course's) is sanitised; the kernel's side of grading is installed before
+        the first code cell; a code cell run after hidden tests' inputs is marked ``course.after_hidden_tests``.
+
+        Args:
+            cell: the cell, changed in place.
+            resources: nbgrader's resources; a test cell's verdict goes into ``resources["course_verdicts"]``.
+            index: the cell's index in the notebook.
+
+        Returns:
+            ``(cell, resources)``.
+        """
         if cell.cell_type == "markdown" and cell.source not in self._course_markdown:  # the hand-in's own Markdown
             cell.source = sanitized_markdown(cell.source)
         if cell.cell_type != "code":
@@ -266,6 +307,26 @@ class ResilientExecute(Execute):
         return cell, resources
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict, km=None):  # noqa: ANN001
+        """Run the hand-in: start its kernel, run its cells (:meth:`preprocess_cell`), survive the kernel's death.
+
+        When the kernel dies (or, once a cell has started, a hand-in breaks its messages), the cells from the one
+        running on get an error output ``DeadKernelError`` (why, or "not run") and the notebook is returned. The
+        verdicts and the judge's time (s) go into the notebook's metadata (``course_verdicts``,
+        ``course_judge_seconds``).
+
+        Args:
+            nb: the hand-in, as nbgrader's autograde step has it (changed in place).
+            resources: nbgrader's resources (``resources["nbgrader"]``: its gradebook's address, the notebook and
+                the assignment).
+            km: a kernel manager to use, as nbclient's (default: a new one).
+
+        Returns:
+            ``(nb, resources)``.
+
+        Raises:
+            KeyError: the kernel's messages broke before any cell started (the kernel did not start: the hand-in
+                fails); ``ValueError`` and ``TypeError`` too.
+        """
         started = {"index": -1}
         chained = self.on_cell_start
 
@@ -309,6 +370,20 @@ class HideHiddenTests(NbGraderPreprocessor):
     cells that ran after the kernel received hidden tests' inputs."""
 
     def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, index: int):
+        """Prepare one cell of the autograded hand-in for the student's feedback.
+
+        A code cell's outputs are sanitised (replaced by a note when it ran after hidden tests' inputs); a test
+        cell loses its hidden tests (nbgrader's ``ClearHiddenTests``, with a comment saying so), and each of its
+        errors' tracebacks becomes one line, ``ename: evalue``.
+
+        Args:
+            cell: the cell, changed in place.
+            resources: nbgrader's resources.
+            index: the cell's index in the notebook.
+
+        Returns:
+            ``(cell, resources)``.
+        """
         if cell.cell_type == "code" and cell.metadata.get("course", {}).get("after_hidden_tests"):
             cell.outputs = [_stream(AFTER_HIDDEN_NOTE)] if cell.get("outputs") else []
         if cell.cell_type == "code":

@@ -26,7 +26,14 @@ from autograder.core import is_answer, is_nbgrader_cell, is_test, nbgrader_meta,
 
 @dataclass
 class Repaired:
-    """The outcome: a notebook ready for nbgrader (or ``None``), repairs made, and flags for a human."""
+    """The outcome: a notebook ready for nbgrader (or ``None``), repairs made, and flags for a human.
+
+    Args:
+        notebook: the repaired hand-in, ready for nbgrader; None when it cannot be graded.
+        repairs: what was repaired that needs no one's attention (``"saved in Google Colab"``).
+        flags: what a human should look at (missing cells, metadata changed or cleared, tests edited).
+        problem: why it cannot be graded (``"empty file"``, ``"wrong notebook: ..."``); None when it can.
+    """
 
     notebook: NotebookNode | None
     repairs: list[str] = field(default_factory=list)
@@ -35,7 +42,14 @@ class Repaired:
 
 
 def defined_names(source: str) -> set[str]:
-    """Top-level function and class names a code cell defines (empty if it does not parse)."""
+    """Top-level function and class names a code cell defines (empty if it does not parse).
+
+    Args:
+        source: a code cell's source.
+
+    Returns:
+        The names of its top-level ``def``, ``async def`` and ``class`` statements.
+    """
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -44,7 +58,18 @@ def defined_names(source: str) -> set[str]:
 
 
 def read_hand_in(text: str) -> tuple[NotebookNode | None, str | None]:
-    """Parse a hand-in as an nbformat 4.5 notebook with cell ids; ``(None, reason)`` if it is not one."""
+    """Parse a hand-in as an nbformat 4.5 notebook with cell ids; ``(None, reason)`` if it is not one.
+
+    Each cell gets metadata, a code cell outputs and an execution count where it lacks them, and a cell without a
+    unique id of at most 64 characters the id ``handin-NNN`` (its index); ``nbgrader`` metadata that is not a
+    mapping is dropped.
+
+    Args:
+        text: the hand-in file's text.
+
+    Returns:
+        ``(notebook, None)``, or ``(None, reason)`` (``"empty file"``, ``"not a notebook (not JSON)"``, ...).
+    """
     if not text.strip():
         return None, "empty file"
     try:
@@ -75,7 +100,18 @@ def read_hand_in(text: str) -> tuple[NotebookNode | None, str | None]:
 
 
 def match_cells(hand_in: NotebookNode, released: NotebookNode) -> dict[int, int]:
-    """Map the index of each released graded cell to the index of its hand-in cell."""
+    """Map the index of each released graded cell to the index of its hand-in cell.
+
+    First by intact metadata or cell id, then by content (an answer's defined names, a test's source), then by
+    position (the cell after the one matched to, or equal to, the released cell before it).
+
+    Args:
+        hand_in: the hand-in, as :func:`read_hand_in` returns it.
+        released: the released notebook.
+
+    Returns:
+        ``{released cell index: hand-in cell index}`` for the graded cells found; each hand-in cell at most once.
+    """
     cells = hand_in.cells
     used: set[int] = set()
     matches: dict[int, int] = {}
@@ -136,7 +172,17 @@ def _similar(a: str, b: str) -> bool:
 
 
 def repair(text: str, released: NotebookNode, others: dict[str, NotebookNode] | None = None) -> Repaired:
-    """Make a hand-in gradable against ``released``; ``others`` are the other assignments' releases."""
+    """Make a hand-in gradable against ``released``; ``others`` are the other assignments' releases.
+
+    Args:
+        text: the hand-in file's text.
+        released: the assignment's released notebook.
+        others: the other assignments' released notebooks by name, to tell a wrong notebook.
+
+    Returns:
+        The outcome: the notebook with the released ``nbgrader`` metadata (and ``deletable``, ``editable``) on its
+        matched cells, none on the others, and the release's kernelspec; or None with the problem.
+    """
     nb, problem = read_hand_in(text)
     if nb is None:
         return Repaired(None, problem=problem)

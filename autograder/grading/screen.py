@@ -86,7 +86,13 @@ FILE_CALLS = {"open", "Path", "PurePath", "loadtxt", "load", "save", "savetxt", 
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing the screen flags: where and what."""
+    """One thing the screen flags: where and what.
+
+    Args:
+        cell: the cell's grade_id, or ``"cell N"`` (N from 1) for a cell the student added.
+        line: the line in the cell, from 1 (0 where unknown).
+        what: what it does, and why that is flagged (``"imports subprocess (a subprocess)"``).
+    """
 
     cell: str  # the cell's grade_id, or "cell N" for a cell the student added
     line: int
@@ -106,6 +112,12 @@ class _Screen(ast.NodeVisitor):
         self.aliases: dict[str, str] = {}  # local name -> module it stands for
 
     def flag(self, node: ast.AST, what: str) -> None:
+        """Record a finding at ``node``'s line.
+
+        Args:
+            node: the syntax node flagged (its ``lineno``; 0 when it has none).
+            what: what it does, and why that is flagged.
+        """
         self.found.append((getattr(node, "lineno", 0), what))
 
     def _module(self, name: str, node: ast.AST) -> None:
@@ -115,12 +127,23 @@ class _Screen(ast.NodeVisitor):
             self.flag(node, f"imports {name} ({why})")
 
     def visit_Import(self, node: ast.Import) -> None:
+        """Flag an ``import`` of a module in :data:`MODULES`, and remember the name it is bound to.
+
+        Args:
+            node: an ``import a.b as c`` statement.
+        """
         for alias in node.names:
             self._module(alias.name, node)
             self.aliases[(alias.asname or alias.name).split(".")[0]] = alias.name.split(".")[0]
         self.generic_visit(node)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        """Flag ``from M import x`` of a module in :data:`MODULES`, of an attribute in :data:`ATTRIBUTES` (or
+        ``os``'s process functions), or of a private name of ``helpers``.
+
+        Args:
+            node: a ``from M import x`` statement.
+        """
         module = node.module or ""
         self._module(module, node)
         for alias in node.names:
@@ -133,6 +156,12 @@ class _Screen(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
+        """Flag ``module.attribute`` in :data:`ATTRIBUTES` (or ``os``'s process functions), a private name of
+        ``checks`` or ``helpers``, and any attribute in :data:`DUNDERS`.
+
+        Args:
+            node: an attribute access, read or written.
+        """
         if isinstance(node.value, ast.Name):
             module = self.aliases.get(node.value.id, node.value.id)
             why = ATTRIBUTES.get((module, node.attr)) or _os_process((module, node.attr))
@@ -145,6 +174,11 @@ class _Screen(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Name(self, node: ast.Name) -> None:
+        """Flag a bare name in :data:`NAMES` (``exec``, ``get_ipython``, ...).
+
+        Args:
+            node: a name, read or written.
+        """
         why = NAMES.get(node.id)
         if why:
             self.flag(node, f"uses {node.id} ({why})")
@@ -161,6 +195,12 @@ class _Screen(ast.NodeVisitor):
             self.flag(target, f"rebinds {target.id} ({REBOUND[target.id]}, which the tests use)")
 
     def visit_Assign(self, node: ast.Assign) -> None:
+        """Flag an assignment that replaces a module's attribute (``np.mean = ...``) or rebinds a name in
+        :data:`REBOUND`; tuple and list targets are looked into, one level.
+
+        Args:
+            node: an assignment statement.
+        """
         for target in node.targets:
             for part in target.elts if isinstance(target, ast.Tuple | ast.List) else [target]:
                 self._replaces(part)
@@ -168,21 +208,43 @@ class _Screen(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Global(self, node: ast.Global) -> None:
+        """Flag ``global`` of a name in :data:`REBOUND` (a function that rebinds it).
+
+        Args:
+            node: a ``global`` statement.
+        """
         for name in node.names:
             if name in REBOUND:
                 self.flag(node, f"rebinds {name} ({REBOUND[name]}, which the tests use) from a function")
         self.generic_visit(node)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        """Flag an augmented assignment (``+=``) to a module's attribute.
+
+        Args:
+            node: an augmented assignment statement.
+        """
         self._replaces(node.target)
         self.generic_visit(node)
 
     def visit_Delete(self, node: ast.Delete) -> None:
+        """Flag ``del`` of a module's attribute.
+
+        Args:
+            node: a ``del`` statement.
+        """
         for target in node.targets:
             self._replaces(target)
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
+        """Flag ``setattr``/``delattr`` on a module, :data:`REFLECTION` with a computed (not on ``self``) or dunder
+        attribute name, and a call in :data:`FILE_CALLS` whose first argument is a literal path outside the
+        notebook's folder.
+
+        Args:
+            node: a call.
+        """
         function = node.func
         if isinstance(function, ast.Name) and function.id in ("setattr", "delattr") and node.args:
             first = node.args[0]
@@ -212,7 +274,15 @@ def _os_process(key: tuple[str, str]) -> str | None:
 
 
 def screen_source(source: str) -> list[tuple[int, str]]:
-    """Findings ``(line, what)`` in one cell's code; IPython's ``%magic`` and ``!shell`` lines are flagged too."""
+    """Findings ``(line, what)`` in one cell's code; IPython's ``%magic`` and ``!shell`` lines are flagged too.
+
+    Args:
+        source: a code cell's source.
+
+    Returns:
+        The findings, sorted by line, without duplicates; a cell that does not parse gets one finding at the line
+        of its syntax error (after its magics).
+    """
     lines = []
     found: list[tuple[int, str]] = []
     for number, line in enumerate(source.splitlines(), 1):
@@ -233,7 +303,15 @@ def screen_source(source: str) -> list[tuple[int, str]]:
 
 def screen_notebook(nb: NotebookNode, release: NotebookNode) -> list[Finding]:
     """Findings in the cells a student writes: answer cells, and code cells that are not the release's own
-    (added, or edited); test cells are the instructor's (nbgrader puts them back)."""
+    (added, or edited); test cells are the instructor's (nbgrader puts them back).
+
+    Args:
+        nb: the hand-in, repaired (its answer cells carry their ``nbgrader`` metadata).
+        release: the released notebook.
+
+    Returns:
+        The findings, cell by cell in the notebook's order.
+    """
     released = {normalized_source(c.source) for c in release.cells if c.cell_type == "code" and not is_answer(c)}
     findings = []
     for index, cell in enumerate(nb.cells):

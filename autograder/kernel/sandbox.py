@@ -46,12 +46,21 @@ SYSTEM = ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"
 
 
 def sandbox_uid() -> int | None:
-    """The uid of this process's kernels when it runs as root; ``None`` otherwise (the user's own)."""
+    """The uid of this process's kernels when it runs as root; ``None`` otherwise (the user's own).
+
+    Returns:
+        ``SANDBOX_UID_BASE + pid`` when the effective uid is 0, else None.
+    """
     return SANDBOX_UID_BASE + os.getpid() if os.geteuid() == 0 else None
 
 
 def readable_roots() -> list[str]:
-    """What the kernel may read: the system, the Python environment and interpreter, ``helpers`` and ``data``."""
+    """What the kernel may read: the system, the Python environment and interpreter, ``helpers`` and ``data``.
+
+    Returns:
+        The folders that exist (as given and resolved), sorted, without those inside another one;
+        ``COURSE_DATA_DIR`` too where it is set.
+    """
     import helpers
 
     package = Path(helpers.__file__).resolve().parent
@@ -72,7 +81,20 @@ def _ancestors(path: str) -> list[str]:
 
 def bwrap_argv(cwd: str, socket_dir: str, *, memory: int = 4 * GiB, processes: int = 256,
                file_size: int = 256 * MiB, scratch_size: int = 512 * MiB) -> list[str]:
-    """The command prefix that runs a program under bubblewrap as described in the module's docstring."""
+    """The command prefix that runs a program under bubblewrap as described in the module's docstring.
+
+    Args:
+        cwd: the kernel's working directory (a tmpfs of its own in the sandbox).
+        socket_dir: the folder of the kernel's channels' Unix sockets (bound writable).
+        memory: the address-space limit (bytes).
+        processes: the processes and threads the kernel's user may have.
+        file_size: the largest file it may write (bytes).
+        scratch_size: the size of each tmpfs, ``/tmp`` and ``cwd`` (bytes).
+
+    Returns:
+        ``sh -c``, ``bwrap ...``, ``prlimit ... --`` and, when the grader is root, ``setpriv ... --``: the kernel's
+        command goes after it.
+    """
     roots = readable_roots()
     # bwrap dies of a SIGINT, and jupyter_client interrupts a kernel with a SIGINT to its process group:
     # bwrap ignores it (inherited over exec), the kernel installs its own handler.
@@ -111,7 +133,12 @@ def bwrap_argv(cwd: str, socket_dir: str, *, memory: int = 4 * GiB, processes: i
 
 
 def sandbox_problem() -> str | None:
-    """Why a kernel cannot be sandboxed on this machine, or ``None`` when it can (a real bwrap run is tried)."""
+    """Why a kernel cannot be sandboxed on this machine, or ``None`` when it can (a real bwrap run is tried).
+
+    Returns:
+        One sentence with the fix where there is one (not Linux, a tool missing, user namespaces off, the course not
+        importable in the sandbox), or None.
+    """
     if sys.platform != "linux":
         return f"bubblewrap needs Linux (this is {sys.platform})"
     for tool in ("bwrap", "prlimit", "setpriv"):
@@ -136,7 +163,14 @@ def sandbox_problem() -> str | None:
 
 def course_import_problem(why: str) -> str:
     """Why the sandbox's Python cannot import the course (``why``: its last error line), with the fix: most often this
-    environment's install of the course points at another copy of it, which the sandbox does not show."""
+    environment's install of the course points at another copy of it, which the sandbox does not show.
+
+    Args:
+        why: the last line of the sandboxed Python's error output.
+
+    Returns:
+        One message: ``why``, what this environment imports the course from, and what to run.
+    """
     import helpers
 
     here = Path(helpers.__file__).resolve().parent.parent  # the copy whose helpers the sandbox shows
@@ -160,7 +194,14 @@ def course_import_problem(why: str) -> str:
 
 
 class SandboxedKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernel runs under bubblewrap, its channels on Unix sockets (see the module)."""
+    """A kernel manager whose kernel runs under bubblewrap, its channels on Unix sockets (see the module).
+
+    Args:
+        memory: address-space limit of each kernel process (bytes; configurable).
+        processes: processes and threads the kernel's user may have (configurable).
+        file_size: largest file the kernel may write (bytes; configurable).
+        **kwargs: jupyter_client's ``AsyncKernelManager``'s (its kernel name, configuration, ...).
+    """
 
     memory = Integer(4 * GiB, help="address-space limit of each kernel process, bytes").tag(config=True)
     processes = Integer(256, help="processes and threads the kernel's user may have").tag(config=True)
@@ -181,18 +222,37 @@ class SandboxedKernelManager(AsyncKernelManager):
         return await super()._async_pre_start_kernel(**kw)
 
     def write_connection_file(self, **kwargs: Any) -> None:
+        """Write the kernel's connection file (in its socket folder), owned by the sandbox's uid when there is one.
+
+        Args:
+            **kwargs: jupyter_client's ``write_connection_file``'s.
+        """
         super().write_connection_file(**kwargs)
         uid = sandbox_uid()
         if uid is not None:
             os.chown(self.connection_file, uid, uid)
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        """The kernel's command, under bubblewrap (:func:`bwrap_argv` with this manager's limits).
+
+        Args:
+            extra_arguments: more arguments for the kernel, as jupyter_client's.
+
+        Returns:
+            The sandbox's prefix, then jupyter_client's kernel command.
+        """
         command = super().format_kernel_cmd(extra_arguments)
         prefix = bwrap_argv(self._cwd, self._socket_dir, memory=self.memory, processes=self.processes,
                             file_size=self.file_size)
         return prefix + command
 
     async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:  # type: ignore[override]
+        """Shut the kernel down, as jupyter_client does; unless it restarts, remove its socket folder.
+
+        Args:
+            now: kill it at once, without asking it to shut down.
+            restart: it is shut down to be restarted (its socket folder stays).
+        """
         await super().shutdown_kernel(now=now, restart=restart)
         if self._socket_dir and not restart:
             shutil.rmtree(self._socket_dir, ignore_errors=True)

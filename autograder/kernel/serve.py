@@ -10,8 +10,8 @@ only make its own answers wrong. What it does:
   name up, call a function or a class, read an attribute, or run a course probe (:mod:`helpers.probes`), and
   returns the result as JSON: plain data (``None``, bool, int, float, str, lists, tuples, dicts, numeric or bool
   NumPy arrays and scalars, tensors as their detached values) or, for anything else, a numbered handle the judge
-  may pass back in later requests. Array and list arguments, and generators, are sent back after the call, so
-  that the judge sees what the call did to them.
+  may pass back in later requests. Array, tensor, list and dict arguments, and generators, are sent back after the
+  call, so that the judge sees what the call did to them.
 - a cell that runs longer than the limit is stopped (``SIGALRM``: ``TimeoutError``); ``os._exit()`` raises instead
   of killing the kernel; ``sys.exit()`` says so. The executor's own timeout stops a cell whose alarm was disarmed.
 
@@ -66,7 +66,20 @@ def _bytes(data: bytes) -> str:
 
 
 def encode(value: Any, depth: int = 0) -> Any:
-    """``value`` as JSON-ready plain data, or a handle for anything else."""
+    """``value`` as JSON-ready plain data, or a handle for anything else.
+
+    Args:
+        value: a value of the notebook's (a result, a name's value, an argument after a call).
+        depth: how deep in the result it sits.
+
+    Returns:
+        ``None``, bool, int, str and lists as they are; a tuple, dict, non-finite float, numeric or bool NumPy array
+        or scalar, strided tensor (detached, on the CPU; bfloat16 as float32) or module as a ``{"$": tag, ...}``
+        dict (data base64-encoded); anything else as a numbered handle (``{"$": "ref", ...}``).
+
+    Raises:
+        ValueError: the value is nested more than 20 levels deep.
+    """
     if depth > 20:
         raise ValueError("the result is nested more than 20 levels deep")
     kind = type(value)
@@ -124,6 +137,17 @@ class _Unpickler(pickle.Unpickler):
     """The judge's arguments, with handles turned back into the objects they stand for."""
 
     def persistent_load(self, pid: Any) -> Any:
+        """The object a handle stands for.
+
+        Args:
+            pid: the judge's persistent id of a handle, ``("ref", number)``.
+
+        Returns:
+            The object handed out under that number.
+
+        Raises:
+            KeyError: no object was handed out under it (since the last :func:`bind`).
+        """
         return _handles[int(pid[1])]
 
 
@@ -164,7 +188,19 @@ def _answer(request: dict) -> dict:
 
 
 def serve(request: str) -> str:
-    """Answer one request of the judge (a base64 pickle of a dict); return the reply as JSON text."""
+    """Answer one request of the judge (a base64 pickle of a dict); return the reply as JSON text.
+
+    The request runs under the cell time limit; whatever it raises is reported, never raised.
+
+    Args:
+        request: base64 text of a pickled ``{"op": "get" | "call" | "getattr", ...}``; handles in it are persistent
+            ids.
+
+    Returns:
+        JSON text: ``{"value": ...}`` (:func:`encode`; with ``"back"``, the changed arguments, for a call),
+        ``{"missing": true}`` for a name not defined, or ``{"raised": {"mro", "message", "where"}}``; a reply over
+        :data:`MAX_REPLY` bytes is a ``MemoryError``.
+    """
     alarm = signal.alarm
     try:
         payload = _loads(request)
@@ -189,14 +225,23 @@ def serve(request: str) -> str:
 
 
 def bind(namespace: dict[str, Any]) -> None:
-    """Answer the judge's requests from ``namespace`` (the notebook's); forget earlier handles."""
+    """Answer the judge's requests from ``namespace`` (the notebook's); forget earlier handles.
+
+    Args:
+        namespace: the namespace whose names ``get`` requests read (the notebook's ``user_ns``).
+    """
     global _user_ns
     _user_ns = namespace
     _handles.clear()
 
 
 def install(limit: int = 60, limit_after_timeout: int = 15) -> None:
-    """Bind :func:`serve` as ``_course_serve``; stop cells that run too long; keep the kernel alive on ``os._exit``."""
+    """Bind :func:`serve` as ``_course_serve``; stop cells that run too long; keep the kernel alive on ``os._exit``.
+
+    Args:
+        limit: seconds a cell (or a request of the judge) may run.
+        limit_after_timeout: seconds each may run once one has been stopped.
+    """
     from IPython import get_ipython
 
     shell = get_ipython()

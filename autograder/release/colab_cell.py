@@ -11,8 +11,8 @@
 - in each student notebook that ``nbgrader generate_assignment`` wrote (:func:`bootstrap_file`), the first code cell
   (the cell that starts with ``# Setup, part 1``) from :data:`SETUP_TEMPLATE`: on Google Colab it fetches the
   repository at ``ref``, installs ``helpers`` with ``pip --no-deps`` (Colab's torch and numpy stay) and sets
-  ``COURSE_DATA_DIR``; elsewhere it only imports ``os``, ``subprocess`` and ``sys``; and an "Open in Colab" badge
-  cell (id ``colab-badge``) first;
+  ``COURSE_DATA_DIR``; elsewhere it only imports (``importlib``, ``os``, ``site``, ``subprocess``, ``sys``,
+  ``sysconfig``); and an "Open in Colab" badge cell (id ``colab-badge``) first;
 - (:func:`prepare`) the Colab column of the notebooks table in ``README.md`` and the copy of the address and ref in
   ``helpers/course.py`` (what :mod:`helpers.colab` reports).
 
@@ -36,7 +36,7 @@ from autograder.core import ROOT, assignments, between_markers, course_config, r
 from helpers.colab import CourseSource, badge_markdown
 
 SETUP_MARKER = "# Setup, part 1"
-"""The first code cell of every notebook starts with this line; it is the cell :func:`prepare` rewrites."""
+"""The first code cell of every notebook starts with this line; it is the cell :func:`bootstrap_notebook` rewrites."""
 
 BADGE_ID = "colab-badge"
 """Cell id of the badge cell at the top of every notebook."""
@@ -84,7 +84,18 @@ _ASSIGNMENT = re.compile(r"\b(\d\d_[a-z0-9_]+)\b")
 
 
 def read_config(root: Path) -> CourseSource:
-    """``[tool.course]`` of ``root/pyproject.toml``."""
+    """``[tool.course]`` of ``root/pyproject.toml``.
+
+    Args:
+        root: the course's root.
+
+    Returns:
+        The course's address (``repository``) and release (``ref``).
+
+    Raises:
+        SystemExit: ``repository`` or ``ref`` is missing.
+        ValueError: ``repository`` is not a GitHub address (Colab opens GitHub only).
+    """
     table = course_config(root)
     missing = {"repository", "ref"} - set(table)
     if missing:
@@ -95,12 +106,29 @@ def read_config(root: Path) -> CourseSource:
 
 
 def notebook_path(assignment: str) -> str:
-    """The student notebook's path in the repository."""
+    """The student notebook's path in the repository.
+
+    Args:
+        assignment: the assignment's name (``01_statistics``).
+
+    Returns:
+        ``notebooks/<assignment>/<assignment>.ipynb``, with ``/`` separators.
+    """
     return release_path(assignment, Path(".")).as_posix()
 
 
 def setup_cell(source: CourseSource) -> str:
-    """The first code cell of every notebook."""
+    """The first code cell of every notebook.
+
+    Args:
+        source: the course's address and release (:func:`read_config`).
+
+    Returns:
+        :data:`SETUP_TEMPLATE` with the address and release filled in.
+
+    Raises:
+        SystemExit: the address or release holds a quote, a backslash or a newline.
+    """
     for value in (source.repository, source.ref):
         if '"' in value or "\\" in value or "\n" in value:
             raise SystemExit(f"[tool.course]: {value!r} cannot go into a Python string as it is")
@@ -108,12 +136,31 @@ def setup_cell(source: CourseSource) -> str:
 
 
 def badge_cell(assignment: str, source: CourseSource) -> str:
-    """The markdown of the badge cell at the top of ``assignment``'s notebook."""
+    """The markdown of the badge cell at the top of ``assignment``'s notebook.
+
+    Args:
+        assignment: the assignment's name (``01_statistics``).
+        source: the course's address and release (:func:`read_config`).
+
+    Returns:
+        :data:`BADGE_TEMPLATE` with the "Open in Colab" badge and the release filled in.
+    """
     return BADGE_TEMPLATE.format(badge=badge_markdown(notebook_path(assignment), source), ref=source.ref)
 
 
 def bootstrap_notebook(nb: nbformat.NotebookNode, assignment: str, source: CourseSource) -> None:
-    """Put the current setup cell and badge cell into ``nb`` (in place)."""
+    """Put the current setup cell and badge cell into ``nb`` (in place).
+
+    The setup cell's source is replaced; every cell with id :data:`BADGE_ID` is removed and a new one goes first.
+
+    Args:
+        nb: a student notebook.
+        assignment: its assignment's name (the badge links to its path in the repository).
+        source: the course's address and release (:func:`read_config`).
+
+    Raises:
+        SystemExit: no code cell starts with :data:`SETUP_MARKER`, or that cell is not the first code cell.
+    """
     setup = [c for c in nb.cells if c.cell_type == "code" and c.source.startswith(SETUP_MARKER)]
     if not setup:
         raise SystemExit(f"{assignment}: no code cell starts with {SETUP_MARKER!r} (see the notebook conventions)")
@@ -138,7 +185,14 @@ def _write_if_changed(path: Path, text: str, write: bool) -> bool:
 
 
 def course_module(source: CourseSource) -> str:
-    """The text of ``helpers/course.py``."""
+    """The text of ``helpers/course.py``.
+
+    Args:
+        source: the course's address and release (:func:`read_config`).
+
+    Returns:
+        The module's text: a docstring, ``REPOSITORY`` and ``REF``.
+    """
     return (
         '"""Where the course lives. Written by ``make release`` from ``[tool.course]`` in pyproject.toml: '
         'do not edit."""\n\n'
@@ -147,7 +201,19 @@ def course_module(source: CourseSource) -> str:
 
 
 def readme_table(text: str, assignments: Iterable[str], source: CourseSource) -> str:
-    """``text`` (README.md) with its notebooks table rewritten: a row for each assignment, the topics kept."""
+    """``text`` (README.md) with its notebooks table rewritten: a row for each assignment, the topics kept.
+
+    Args:
+        text: README.md's text, with the table between :data:`README_BEGIN` and :data:`README_END`.
+        assignments: the course's assignments; a row already in the table stays too, sorted in with them.
+        source: the course's address and release (:func:`read_config`).
+
+    Returns:
+        The new text; only the part between the markers changes.
+
+    Raises:
+        SystemExit: a marker is missing, or they are out of order.
+    """
     start, stop = between_markers(text, README_BEGIN, README_END, "README.md: the notebooks table")
     topics: dict[str, str] = {}
     for line in text[start:stop].splitlines():
@@ -196,6 +262,15 @@ def prepare(root: Path, write: bool = True) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write README's notebooks table and ``helpers/course.py`` from ``[tool.course]``, or with ``--check`` list
+    what is out of date.
+
+    Args:
+        argv: the command line, without the program's name (default ``sys.argv[1:]``).
+
+    Returns:
+        The exit status: 1 when ``--check`` found something out of date, else 0.
+    """
     parser = argparse.ArgumentParser(description="Write README's notebooks table and helpers/course.py.")
     parser.add_argument("--check", action="store_true", help="list what is out of date; write nothing")
     args = parser.parse_args(argv)

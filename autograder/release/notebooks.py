@@ -38,12 +38,27 @@ def release(names: list[str], to: str | None = None, quiet: bool = False) -> Non
 
 
 def blank_hand_in(assignment: str) -> nbformat.NotebookNode:
-    """The released notebook as a student receives it."""
+    """The released notebook as a student receives it.
+
+    Args:
+        assignment: the assignment's name (``01_statistics``).
+
+    Returns:
+        Its student notebook in ``notebooks/``, as ``make release`` wrote it.
+    """
     return nbformat.read(release_path(assignment), as_version=4)
 
 
 def reference_hand_in(assignment: str) -> nbformat.NotebookNode:
-    """The released notebook with the instructor's answers typed into its answer cells."""
+    """The released notebook with the instructor's answers typed into its answer cells.
+
+    Args:
+        assignment: the assignment's name (``01_statistics``).
+
+    Returns:
+        The student notebook in ``notebooks/``, each solution cell's source replaced by the instructor's (matched by
+        grade_id); nothing is written.
+    """
     source = nbformat.read(source_path(assignment), as_version=4)
     answers = {nbgrader_meta(c)["grade_id"]: c.source for c in source.cells if nbgrader_meta(c).get("solution")}
     released = blank_hand_in(assignment)
@@ -55,6 +70,19 @@ def reference_hand_in(assignment: str) -> nbformat.NotebookNode:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``make release``: regenerate the student notebooks; without ``--to``, also README's table and
+    ``helpers/course.py``.
+
+    Args:
+        argv: the command line, without the program's name (default ``sys.argv[1:]``).
+
+    Returns:
+        The exit status: 0.
+
+    Raises:
+        SystemExit: an assignment named is not in ``solutions/``, the command line is wrong, or a step failed
+            (``[tool.course]``, nbgrader).
+    """
     parser = argparse.ArgumentParser(description="Regenerate notebooks/ from solutions/.")
     parser.add_argument("names", nargs="*", help="assignments (default: all)")
     parser.add_argument("--to", help="release into this folder instead of notebooks/")

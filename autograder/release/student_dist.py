@@ -69,7 +69,17 @@ python3 -m venv .venv
 
 
 def students_section(root: Path) -> str:
-    """The course README's section for students (how to work, on Colab, how to hand in)."""
+    """The course README's section for students (how to work, on Colab, how to hand in).
+
+    Args:
+        root: the course's root (its ``README.md``).
+
+    Returns:
+        The text between :data:`STUDENTS_BEGIN` and :data:`STUDENTS_END`, stripped.
+
+    Raises:
+        SystemExit: a marker is missing, or they are out of order.
+    """
     text = (root / "README.md").read_text(encoding="utf-8")
     start, stop = between_markers(text, STUDENTS_BEGIN, STUDENTS_END, "README.md: the students' section")
     return text[start:stop].strip()
@@ -93,7 +103,17 @@ LAB_PACKAGES = ("jupyterlab", "ipykernel")
 
 
 def conda_spec(requirement: str) -> str:
-    """A PyPI requirement (``torch>=2.0``) as a conda-forge spec (``pytorch-cpu>=2.0``)."""
+    """A PyPI requirement (``torch>=2.0``) as a conda-forge spec (``pytorch-cpu>=2.0``).
+
+    Args:
+        requirement: a requirement of ``pyproject.toml``: a name, then any constraint.
+
+    Returns:
+        The name in lower case, renamed by :data:`CONDA_NAMES`, and the constraint without spaces.
+
+    Raises:
+        ValueError: ``requirement`` does not start with a package name.
+    """
     match = re.match(r"^\s*([A-Za-z0-9_.-]+)\s*(.*)$", requirement)
     if not match:
         raise ValueError(f"cannot read the requirement {requirement!r}")
@@ -102,7 +122,15 @@ def conda_spec(requirement: str) -> str:
 
 
 def student_environment(root: Path) -> str:
-    """``environment.yml`` for students: the run-time packages and JupyterLab, constraints from pyproject.toml."""
+    """``environment.yml`` for students: the run-time packages and JupyterLab, constraints from pyproject.toml.
+
+    Args:
+        root: the course's root (its ``pyproject.toml``).
+
+    Returns:
+        The file's text: Python 3.11 and the packages from conda-forge, then the course itself with
+        ``pip install --no-deps -e .``.
+    """
     runtime, instructor, _ = _requirements(root)
     lab = [r for r in instructor if re.split(r"[<>=!~ \[]", r, maxsplit=1)[0].lower() in LAB_PACKAGES]
     lines = [
@@ -123,7 +151,17 @@ def student_environment(root: Path) -> str:
 
 
 def notebooks_table(root: Path) -> str:
-    """The notebooks table of the course's README (written by ``make release``), for the released notebooks."""
+    """The notebooks table of the course's README (written by ``make release``), for the released notebooks.
+
+    Args:
+        root: the course's root (its ``README.md`` and ``notebooks/``).
+
+    Returns:
+        The table's header and its rows that name a notebook released in ``notebooks/``.
+
+    Raises:
+        SystemExit: a marker of the table is missing, or they are out of order.
+    """
     text = (root / "README.md").read_text(encoding="utf-8")
     start, stop = between_markers(text, README_BEGIN, README_END, "README.md: the notebooks table")
     body = text[start:stop].strip().splitlines()
@@ -140,7 +178,19 @@ def _files(root: Path, folder: str) -> list[Path]:
 
 
 def build(root: Path = ROOT, out: Path | None = None) -> tuple[Path, Path]:
-    """Build the student copy of the course at ``root`` into ``out``; return (folder, zip)."""
+    """Build the student copy of the course at ``root`` into ``out``; return (folder, zip).
+
+    Args:
+        root: the course's root.
+        out: the folder to build (default ``root/build/student-dist``); emptied first. The zip goes beside it,
+            ``out`` with the suffix ``.zip``.
+
+    Returns:
+        ``(out, zip)``; the zip holds the folder's files under ``genmodels-course/``.
+
+    Raises:
+        SystemExit: a file of the copy holds nbgrader's solution or hidden-test markers (the copy is removed).
+    """
     out = out or root / "build" / "student-dist"
     archive = out.with_suffix(".zip")
     if out.exists():
@@ -168,6 +218,17 @@ def build(root: Path = ROOT, out: Path | None = None) -> tuple[Path, Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``make student-dist``: build the student copy and its zip, and say where they are.
+
+    Args:
+        argv: the command line, without the program's name (default ``sys.argv[1:]``).
+
+    Returns:
+        The exit status: 0.
+
+    Raises:
+        SystemExit: the copy would hold answers or hidden tests (see :func:`build`).
+    """
     parser = argparse.ArgumentParser(description="Build the student copy of the course.")
     parser.add_argument("--out", type=Path, help="folder (default build/student-dist); the zip goes beside it")
     args = parser.parse_args(argv)

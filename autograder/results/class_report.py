@@ -59,14 +59,36 @@ RENAMED = re.compile(r"^renamed .* to \S+\.ipynb$")
 
 def needs_a_look(status: str, repaired: str, flags: str) -> bool:
     """A hand-in an instructor should look at: flagged, not graded as it is, or repaired beyond a rename (the console's
-    count of ``make grade`` and the class report's list use this one rule)."""
+    count of ``make grade`` and the class report's list use this one rule).
+
+    Args:
+        status: the hand-in's status (``graded``, ``not graded``, ``failed``, ``timed out``).
+        repaired: its repairs, joined by ``"; "`` (as in ``report.csv``).
+        flags: its flags, joined by ``"; "``.
+
+    Returns:
+        Whether it needs a look.
+    """
     repairs = [r.strip() for r in repaired.split("; ") if r.strip()]
     return bool(flags) or status != "graded" or any(not RENAMED.match(r) for r in repairs)
 
 
 @dataclass
 class Row:
-    """One row of ``report.csv`` (``line``: its line in the file, the header being line 1)."""
+    """One row of ``report.csv`` (``line``: its line in the file, the header being line 1).
+
+    Args:
+        line: its line in the file (the first row is line 2).
+        student: the student id.
+        assignment: the assignment's name.
+        status: the hand-in's status.
+        autograded: its autograded points (None where the column is empty).
+        max_autograded: the autograded points it could have had (None where empty).
+        repaired: its repairs, joined by ``"; "``.
+        flags: its flags, joined by ``"; "``.
+        detail: why it was not graded or failed.
+        seconds: how long grading it took (s; None where empty).
+    """
 
     line: int
     student: str
@@ -81,12 +103,24 @@ class Row:
 
     @property
     def needs_a_look(self) -> bool:
+        """Whether an instructor should look at this hand-in (:func:`needs_a_look`).
+
+        Returns:
+            True when it is flagged, not graded as it is, or repaired beyond a rename.
+        """
         return needs_a_look(self.status, self.repaired, self.flags)
 
 
 @dataclass
 class Mistake:
-    """Hand-ins whose failed tests of one function said the same thing."""
+    """Hand-ins whose failed tests of one function said the same thing.
+
+    Args:
+        key: the mistake: the named phrase, or the failure's first line with its numbers masked.
+        named: True when a check named the mistake.
+        students: the hand-ins (student ids) that made it.
+        example: one of the messages, unmasked.
+    """
 
     key: str
     named: bool
@@ -98,7 +132,15 @@ class Mistake:
 
 @dataclass
 class Function:
-    """A graded function (an answer cell) and what its test cells found."""
+    """A graded function (an answer cell) and what its test cells found.
+
+    Args:
+        name: the answer cell's grade_id (the function's name).
+        tests: the grade_ids of its test cells, in the notebook's order.
+        points: the points of its tests together.
+        passed: the hand-ins (student ids) that passed every test of it.
+        mistakes: what the others got wrong, most made first once collected.
+    """
 
     name: str
     tests: list[str]
@@ -109,6 +151,20 @@ class Function:
 
 @dataclass
 class Assignment:
+    """One assignment's part of the report: its scores, graded functions, report rows and notes.
+
+    Args:
+        name: the assignment's name.
+        graded: the hand-ins (student ids) with scores in the gradebook (this run's, when ``report.csv`` has rows).
+        auto: autograded points by student id.
+        max_auto: the autograded points a hand-in can have.
+        written: written points of the hand-ins whose written answers are all graded, by student id.
+        max_written: the written points a hand-in can have.
+        functions: the graded functions, in the notebook's order.
+        rows: its rows of ``report.csv``.
+        notes: what the report says of it besides (nothing in the gradebook, ...).
+    """
+
     name: str
     graded: list[str] = field(default_factory=list)
     auto: dict[str, float] = field(default_factory=dict)
@@ -123,6 +179,17 @@ class Assignment:
 
 @dataclass
 class ClassReport:
+    """What the class report says: read by :func:`collect`, written by :func:`render_markdown` and :func:`render_html`.
+
+    Args:
+        generated: when it was made (``YYYY-MM-DD HH:MM UTC``).
+        state: the grading state folder it was read from.
+        run_error: why the grading run failed, or None.
+        rows: every row of ``report.csv``.
+        assignments: each assignment's part, sorted by name.
+        notes: what the report says besides (no ``report.csv``, a gradebook that cannot be read, ...).
+    """
+
     generated: str
     state: Path
     run_error: str | None
@@ -139,7 +206,14 @@ def _float(text: str) -> float | None:
 
 
 def read_report_csv(path: Path) -> list[Row]:
-    """The rows of ``report.csv`` (none if there is no such file)."""
+    """The rows of ``report.csv`` (none if there is no such file).
+
+    Args:
+        path: the file.
+
+    Returns:
+        Its rows, in order; a number that does not parse is None.
+    """
     if not path.is_file():
         return []
     with path.open(newline="") as handle:
@@ -152,7 +226,15 @@ def read_report_csv(path: Path) -> list[Row]:
 
 
 def tests_by_function(nb: nbformat.NotebookNode) -> dict[str, str]:
-    """Test cell grade_id -> the graded function it tests: the answer cell above it."""
+    """Test cell grade_id -> the graded function it tests: the answer cell above it.
+
+    Args:
+        nb: the release (or the source notebook) of an assignment.
+
+    Returns:
+        The grade_id of the answer cell above each test cell (without one, the test's grade_id less ``test_``), in
+        the notebook's order.
+    """
     owner, found = None, {}
     for cell in nb.cells:
         grade_id = nbgrader_meta(cell).get("grade_id")
@@ -173,6 +255,14 @@ def mistake_key(ename: str, evalue: str) -> tuple[str, bool]:
     (:func:`helpers.checks.likely_mistake`) names the mistake; without one the first line of
     the message stands for it, each number in it replaced by ``#`` (so the same check failing with other
     values groups together), a trailing ``Hint:`` cut off.
+
+    Args:
+        ename: the error's exception name.
+        evalue: its message.
+
+    Returns:
+        ``(key, named)``: the phrase and True, :data:`NOT_ATTEMPTED` and False, or ``"ename: masked first line"``
+        (at most 160 characters of the line) and False.
     """
     from helpers.checks import likely_mistake  # here: helpers.checks imports torch (a second), wanted only now
 
@@ -215,6 +305,14 @@ def collect(state: Path = STATE, root: Path = ROOT, run_error: str | None = None
 
     ``state`` is laid out as :mod:`autograder.core` says (``report.csv``, ``gradebook.db``,
     ``autograded/<student>/<assignment>/``, ``registered/``); ``run_error`` says why the run failed, if it did.
+
+    Args:
+        state: the grading state folder.
+        root: the course's root (its source notebooks, where ``registered/`` has no release).
+        run_error: why the grading run failed, or None.
+
+    Returns:
+        The report; what could not be read is in its notes.
     """
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     rows = read_report_csv(state / "report.csv")
@@ -302,7 +400,17 @@ def _assignment(name: str, rows: list[Row], book: dict | None, state: Path, root
 
 
 def histogram_png(scores: list[float], maximum: float, title: str, xlabel: str) -> bytes:
-    """A histogram of points per hand-in (one bar per point), in the course's seaborn style, as PNG bytes."""
+    """A histogram of points per hand-in (one bar per point), in the course's seaborn style, as PNG bytes.
+
+    Args:
+        scores: the points of each hand-in.
+        maximum: the points a hand-in can have (the x axis runs from 0 to it).
+        title: the plot's title.
+        xlabel: the x axis's label.
+
+    Returns:
+        The PNG (5.2 x 3.0 inches at 100 dpi).
+    """
     import matplotlib
     from matplotlib.figure import Figure
 
@@ -381,7 +489,14 @@ def _headline(report: ClassReport) -> list[str]:
 
 
 def render_markdown(report: ClassReport) -> str:
-    """The report as Markdown (for the terminal and for a repository)."""
+    """The report as Markdown (for the terminal and for a repository).
+
+    Args:
+        report: the report (:func:`collect`).
+
+    Returns:
+        The Markdown text.
+    """
     out = ["# Class report: what the class got wrong", "",
            f"Written {report.generated} from `{report.state}`.", ""]
     out += [*(f"- {line}" for line in _headline(report)), ""]
@@ -453,7 +568,14 @@ img{max-width:100%}tr:target{background:#fff3bf}
 
 
 def render_html(report: ClassReport) -> str:
-    """The report as one stand-alone HTML page (inline style, plots as data URIs, no scripts)."""
+    """The report as one stand-alone HTML page (inline style, plots as data URIs, no scripts).
+
+    Args:
+        report: the report (:func:`collect`).
+
+    Returns:
+        The HTML document.
+    """
     e = html.escape
     body = ["<h1>Class report: what the class got wrong</h1>",
             f"<p class='note'>Written {e(report.generated)} from <code>{e(str(report.state))}</code>.</p>"]
@@ -542,7 +664,16 @@ def _img(png: bytes, alt: str) -> str:
 
 
 def write(state: Path = STATE, root: Path = ROOT, run_error: str | None = None) -> tuple[Path, Path]:
-    """Write ``class-report.html`` and ``class-report.md`` into ``state``; return their paths."""
+    """Write ``class-report.html`` and ``class-report.md`` into ``state``; return their paths.
+
+    Args:
+        state: the grading state folder (made if missing).
+        root: the course's root.
+        run_error: why the grading run failed, or None.
+
+    Returns:
+        ``(html, markdown)``: the paths written.
+    """
     report = collect(state, root, run_error)
     state.mkdir(parents=True, exist_ok=True)
     html_path, md_path = state / HTML_NAME, state / MARKDOWN_NAME
@@ -557,6 +688,16 @@ def after(run: Callable[[list[str] | None], int], argv: list[str] | None = None)
     A failed run (an exception, ``SystemExit`` with a message or a non-zero status, an interrupt) is named in
     the report and then goes on failing as it would have; ``--help`` and ``--register-only`` write no report.
     A report that cannot be written says so on stderr and does not change the run's outcome.
+
+    Args:
+        run: the grading run, of the command line (:func:`autograder.grading.grade.grade`).
+        argv: the command line, without the program's name (default ``sys.argv[1:]``).
+
+    Returns:
+        ``run``'s exit status.
+
+    Raises:
+        BaseException: whatever ``run`` raised (``SystemExit``, ``KeyboardInterrupt``, an error), after the report.
     """
     given = sys.argv[1:] if argv is None else argv
     failure: str | None = "the run was interrupted"
@@ -581,6 +722,14 @@ def after(run: Callable[[list[str] | None], int], argv: list[str] | None = None)
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write the class report again from what grading left in the state folder, and say where it is.
+
+    Args:
+        argv: the command line, without the program's name (default ``sys.argv[1:]``).
+
+    Returns:
+        The exit status: 0.
+    """
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--print", action="store_true", help="print the Markdown report")
     args = parser.parse_args(argv)

@@ -89,14 +89,28 @@ def _without_accents(text: str) -> str:
 
 def canvas_file_key(sortable_name: str) -> str:
     """The student part of a Canvas download's file names: "Doe, Jane" -> ``doejane``, "García, Lucía" ->
-    ``garcialucia`` (accents taken off)."""
+    ``garcialucia`` (accents taken off).
+
+    Args:
+        sortable_name: Canvas's sortable name of the student (``"Doe, Jane"``).
+
+    Returns:
+        Its ASCII letters and digits in lower case, accents taken off (other letters dropped).
+    """
     return re.sub(r"[^0-9a-z]", "", _without_accents(sortable_name).casefold())
 
 
 def canvas_file_keys(sortable_name: str) -> set[str]:
     """Every form the student part of a Canvas file name may take for ``sortable_name``: accents taken off
     (``garcialucia``), non-ASCII letters dropped (``garcaluca``), and letters and digits of any script kept
-    (``ивановамария``)."""
+    (``ивановамария``).
+
+    Args:
+        sortable_name: Canvas's sortable name of the student (``"Doe, Jane"``).
+
+    Returns:
+        The keys that are not empty (one to three).
+    """
     folded = unicodedata.normalize("NFKC", sortable_name).casefold()
     keys = {canvas_file_key(sortable_name), re.sub(r"[^0-9a-z]", "", folded),
             "".join(ch for ch in folded if ch.isalnum())}
@@ -105,7 +119,14 @@ def canvas_file_keys(sortable_name: str) -> set[str]:
 
 @dataclass
 class Roster:
-    """The students of an LMS gradebook export, and its columns."""
+    """The students of an LMS gradebook export, and its columns.
+
+    Args:
+        lms: ``canvas`` or ``moodle``.
+        header: the export's columns, in order.
+        rows: a row per student (Canvas's ``Points Possible`` row and test student left out), values stripped.
+        points_possible: Canvas's ``Points Possible`` row by column (empty for Moodle).
+    """
 
     lms: str
     header: list[str]
@@ -113,7 +134,16 @@ class Roster:
     points_possible: dict[str, str] = field(default_factory=dict)
 
     def keys(self, row: dict[str, str]) -> set[str]:
-        """Every form of a student's identity that a student id (from a file name) may take."""
+        """Every form of a student's identity that a student id (from a file name) may take.
+
+        Args:
+            row: one of :attr:`rows`.
+
+        Returns:
+            Canvas: its ``ID``, ``SIS User ID``, ``SIS Login ID`` and file-name keys; Moodle: its full name,
+            ``ID number``, ``Email address`` (and the part before ``@``) and ``Username``; each as compared
+            (NFKC, case folded, spaces collapsed), empty ones left out.
+        """
         if self.lms == "canvas":
             values = [row.get(c, "") for c in ("ID", "SIS User ID", "SIS Login ID")]
             values += sorted(canvas_file_keys(row.get("Student", "")))
@@ -124,13 +154,33 @@ class Roster:
         return {_key(v) for v in values if v and v.strip()}
 
     def label(self, row: dict[str, str]) -> str:
+        """How a roster student is named on the screen and in ``unmatched.csv``.
+
+        Args:
+            row: one of :attr:`rows`.
+
+        Returns:
+            Canvas: ``Student (ID id)``; Moodle: ``First Last <email>``.
+        """
         if self.lms == "canvas":
             return f"{row.get('Student', '')} (ID {row.get('ID', '')})"
         return f"{row.get('First name', '')} {row.get('Last name', '')} <{row.get('Email address', '')}>"
 
 
 def read_roster(path: Path, lms: str) -> Roster:
-    """A gradebook export of Canvas (CSV) or Moodle (*Export → Plain text file*, comma-separated)."""
+    """A gradebook export of Canvas (CSV) or Moodle (*Export → Plain text file*, comma-separated).
+
+    Args:
+        path: the export's file (UTF-8, with or without a byte order mark).
+        lms: ``canvas`` or ``moodle``.
+
+    Returns:
+        The roster.
+
+    Raises:
+        SystemExit: the file lacks the LMS's identifying columns (Canvas: ``Student`` and ``ID``; Moodle: one of
+            :data:`MOODLE_IDENTIFIERS`).
+    """
     text = path.read_text(encoding="utf-8-sig")  # both may start with a byte order mark
     reader = csv.DictReader(text.splitlines())
     header = list(reader.fieldnames or [])
@@ -155,7 +205,15 @@ def read_roster(path: Path, lms: str) -> Roster:
 
 @dataclass
 class Matching:
-    """Which roster row each student id is, and who is missing on either side."""
+    """Which roster row each student id is, and who is missing on either side.
+
+    Args:
+        rows: the roster row (index) of each matched student id.
+        not_in_roster: the student ids no row matches.
+        ambiguous: the student ids several rows match, with those rows.
+        without_grades: the roster rows no student id matched.
+        by_user_id: the student ids matched by Canvas's user id.
+    """
 
     rows: dict[str, int] = field(default_factory=dict)
     not_in_roster: list[str] = field(default_factory=list)
@@ -166,7 +224,16 @@ class Matching:
 
 def match_students(students: list[str], roster: Roster, user_ids: dict[str, str] | None = None) -> Matching:
     """Match nbgrader's student ids to roster rows (see the module's docstring): Canvas's user id from the download's
-    file names first (``user_ids``: student id -> user id), then the names and ids, normalised."""
+    file names first (``user_ids``: student id -> user id), then the names and ids, normalised.
+
+    Args:
+        students: nbgrader's student ids.
+        roster: the LMS's gradebook export (:func:`read_roster`).
+        user_ids: Canvas's user id of each student id, from ``collected.csv`` (empty where unknown).
+
+    Returns:
+        The matching.
+    """
     index: dict[str, set[int]] = {}
     by_id: dict[str, set[int]] = {}
     for i, row in enumerate(roster.rows):
@@ -199,7 +266,16 @@ def _points(value: float) -> str:
 
 def assignment_column(roster: Roster, assignment: str) -> str:
     """The roster's column of ``assignment`` (Canvas: ``name (id)``; Moodle: ``Assignment: name (Real)``), or the
-    assignment's name for a new one."""
+    assignment's name for a new one.
+
+    Args:
+        roster: the LMS's gradebook export (:func:`read_roster`).
+        assignment: the assignment's name.
+
+    Returns:
+        The column whose name, without its ``(id)`` (Canvas) or its ``Kind:`` and ``(...)`` (Moodle), is the
+        assignment's; else the assignment's name.
+    """
     for column in roster.header:
         name = re.sub(r"\s*\(\d+\)$", "", column) if roster.lms == "canvas" else \
             re.sub(r"^[^:]*:\s*|\s*\([^)]*\)$", "", column)
@@ -209,7 +285,18 @@ def assignment_column(roster: Roster, assignment: str) -> str:
 
 
 def parse_points(spec: str | None, assignments: list[str]) -> dict[str, float]:
-    """``POINTS=``: ``100`` (every assignment) or ``02_entropy=100,01_statistics=50``."""
+    """``POINTS=``: ``100`` (every assignment) or ``02_entropy=100,01_statistics=50``.
+
+    Args:
+        spec: the setting, or None.
+        assignments: the assignments a bare number applies to.
+
+    Returns:
+        The points by assignment (empty without ``spec``).
+
+    Raises:
+        SystemExit: a value is not a number, or not above 0.
+    """
     if not spec:
         return {}
     found: dict[str, float] = {}
@@ -228,7 +315,21 @@ def parse_points(spec: str | None, assignments: list[str]) -> dict[str, float]:
 
 def lms_points(roster: Roster, assignment: str, course_max: float, given: dict[str, float]) -> tuple[float, str]:
     """The points the LMS grades ``assignment`` out of, and the line that says so; stops (:class:`ExportRefused`) when
-    no one says it (see the module's docstring)."""
+    no one says it (see the module's docstring).
+
+    Args:
+        roster: the LMS's gradebook export (:func:`read_roster`).
+        assignment: the assignment's name.
+        course_max: the points a hand-in can have here.
+        given: ``POINTS=`` by assignment (:func:`parse_points`), which comes first.
+
+    Returns:
+        ``(points, source)``: the LMS's points, and where they came from, for the printed scale.
+
+    Raises:
+        ExportRefused: neither ``given`` nor the roster says the points (Moodle, or a Canvas column without points
+            possible).
+    """
     column = assignment_column(roster, assignment)
     if assignment in given:
         return given[assignment], f"POINTS={_points(given[assignment])}"
@@ -256,7 +357,16 @@ def lms_points(roster: Roster, assignment: str, course_max: float, given: dict[s
 
 @dataclass
 class Export:
-    """One assignment's import file: header, rows, the scale, and what did not go into it."""
+    """One assignment's import file: header, rows, the scale, and what did not go into it.
+
+    Args:
+        assignment: the assignment's name.
+        header: the file's columns.
+        rows: its rows, as text (Canvas's first is ``Points Possible``).
+        scale: the line that says how points here become the LMS's.
+        problems: ``[problem, student id, roster student]`` rows for ``unmatched.csv``.
+        ungraded: the grade ids of answers not graded yet, by student id of a row in the file.
+    """
 
     assignment: str
     header: list[str]
@@ -270,7 +380,22 @@ def import_table(scores: dict[str, tuple[float, float]], roster: Roster, assignm
                  user_ids: dict[str, str] | None = None, points: dict[str, float] | None = None,
                  ungraded: dict[str, list[str]] | None = None) -> Export:
     """The import file of ``assignment`` from ``scores`` (``{student id: (points, max points)}``): one row per roster
-    student who has a graded hand-in, none for anyone else."""
+    student who has a graded hand-in, none for anyone else.
+
+    Args:
+        scores: ``{student id: (points, max points)}`` of the assignment's hand-ins.
+        roster: the LMS's gradebook export (:func:`read_roster`).
+        assignment: the assignment's name.
+        user_ids: Canvas's user id of each student id, where known.
+        points: ``POINTS=`` by assignment (:func:`parse_points`).
+        ungraded: the grade ids of answers not graded yet, by student id.
+
+    Returns:
+        The export: each score times the LMS's points over the course's, and the problems for ``unmatched.csv``.
+
+    Raises:
+        ExportRefused: the LMS's points are not known (:func:`lms_points`).
+    """
     matching = match_students(list(scores), roster, user_ids)
     column = assignment_column(roster, assignment)
     course_max = max((m for _, m in scores.values()), default=0.0)
@@ -306,7 +431,16 @@ def import_table(scores: dict[str, tuple[float, float]], roster: Roster, assignm
 
 
 def write_imports(exports: list[Export], lms: str, out: Path) -> tuple[list[Path], list[list[str]]]:
-    """Write each export's file and ``unmatched.csv`` into ``out``; return the files and the problems."""
+    """Write each export's file and ``unmatched.csv`` into ``out``; return the files and the problems.
+
+    Args:
+        exports: the assignments' exports.
+        lms: ``canvas`` or ``moodle`` (the files' names and encoding); its old ``<lms>-*.csv`` files are removed.
+        out: the folder (made if missing).
+
+    Returns:
+        ``(files, problems)``: ``<lms>-<assignment>.csv`` in the order of ``exports``, and every export's problems.
+    """
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob(f"{lms}-*.csv"):
         old.unlink()
@@ -330,7 +464,15 @@ def write_imports(exports: list[Export], lms: str, out: Path) -> tuple[list[Path
 
 
 def moodle_prefixes(assignment: str, downloaded: Path = DOWNLOADED) -> dict[str, str]:
-    """``{student id: "<Full name>_<participant id>_"}`` from the file names of a Moodle download."""
+    """``{student id: "<Full name>_<participant id>_"}`` from the file names of a Moodle download.
+
+    Args:
+        assignment: the assignment's name.
+        downloaded: the folder of the downloads (``<assignment>/`` in it; zips there are looked into).
+
+    Returns:
+        The prefixes; empty when there is no download, or its names have no participant id.
+    """
     prefixes = {}
     archive = downloaded / assignment
     names = [p.name for p in archive.rglob("*") if p.is_file()] if archive.is_dir() else []
@@ -350,7 +492,18 @@ def _zip(target: Path, files: dict[str, Path]) -> None:
 
 
 def pack_feedback(lms: str, feedback: Path = FEEDBACK, out: Path = EXPORT, downloaded: Path = DOWNLOADED) -> list[Path]:
-    """Zip the feedback HTML for upload (see the module's docstring); return the zips written."""
+    """Zip the feedback HTML for upload (see the module's docstring); return the zips written.
+
+    Args:
+        lms: with ``moodle``, a zip per assignment in Moodle's layout of the hand-ins whose download gives the
+            prefix; every other hand-in (every one with ``canvas``) goes into a zip per student.
+        feedback: the feedback folder (``<student>/<assignment>/*.html``).
+        out: the export folder.
+        downloaded: the folder of the downloads (for Moodle's prefixes).
+
+    Returns:
+        The zips: ``feedback-<assignment>.zip``, then ``feedback/<student>.zip``.
+    """
     written = []
     per_student: dict[str, dict[str, Path]] = {}
     htmls = sorted(feedback.glob("*/*/*.html")) if feedback.is_dir() else []
@@ -375,7 +528,23 @@ def pack_feedback(lms: str, feedback: Path = FEEDBACK, out: Path = EXPORT, downl
 def export(lms: str, roster_path: Path, *, assignment: str | None = None, points: str | None = None,
            force: bool = False, out: Path = EXPORT) -> list[Path]:
     """``make export``: the import files of every graded assignment (or ``assignment``), the feedback regenerated and
-    packed; see the module's docstring. Returns the files written."""
+    packed; see the module's docstring. Returns the files written.
+
+    Args:
+        lms: ``canvas`` or ``moodle``.
+        roster_path: the LMS's gradebook export.
+        assignment: only this assignment (default every graded one).
+        points: ``POINTS=`` (:func:`parse_points`).
+        force: write the files although answers are not graded yet (they count as 0).
+        out: the export folder.
+
+    Returns:
+        The import files written.
+
+    Raises:
+        SystemExit: the roster or ``POINTS=`` cannot be read, or nothing is graded (for ``assignment``).
+        ExportRefused: answers are not graded yet (without ``force``), or the LMS's points are not known.
+    """
     from autograder.gradebook import submissions
     from autograder.grading.collect import collected
     from autograder.results.feedback import regenerate
@@ -420,6 +589,17 @@ def export(lms: str, roster_path: Path, *, assignment: str | None = None, points
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``make export``: write ``grades.csv``, or with ``--lms`` the LMS's import files and the feedback zips.
+
+    Args:
+        argv: the command line, without the program's name (default ``sys.argv[1:]``).
+
+    Returns:
+        The exit status: 0.
+
+    Raises:
+        SystemExit: ``--lms`` without a ``--roster`` file, or the export stops (see :func:`export`).
+    """
     parser = argparse.ArgumentParser(description="Grades out of the gradebook: grades.csv, or an LMS import file.")
     parser.add_argument("--lms", choices=["canvas", "moodle"], help="write the import files of this LMS")
     parser.add_argument("--roster", type=Path, help="the gradebook export of the LMS (needed with --lms)")

@@ -45,7 +45,15 @@ KATEX_OPTIONS = (
 
 @functools.cache
 def katex_head() -> str:
-    """KaTeX's stylesheet (its woff2 fonts as data URLs), its script and auto-render, to inline in ``<head>``."""
+    """KaTeX's stylesheet (its woff2 fonts as data URLs), its script and auto-render, to inline in ``<head>``.
+
+    Returns:
+        HTML: a ``<style>`` and three ``<script>`` elements (KaTeX, auto-render, and the call that typesets the page
+        with :data:`KATEX_OPTIONS`); read once per process.
+
+    Raises:
+        RuntimeError: the stylesheet refers to a font file that is not inlined, or a script holds ``</script``.
+    """
     css = (KATEX / "katex.min.css").read_text(encoding="utf-8")
 
     def inline(match: re.Match) -> str:
@@ -73,6 +81,16 @@ class FeedbackExporter(HTMLExporter):
     """nbconvert's HTML exporter with the course's feedback template and KaTeX inlined (see the module)."""
 
     def from_notebook_node(self, nb: Any, resources: dict | None = None, **kw: Any) -> tuple[str, dict]:
+        """Render a notebook as feedback HTML, with KaTeX inlined (``resources["course_katex"]``, for the template).
+
+        Args:
+            nb: the autograded notebook, after nbgrader's feedback preprocessors.
+            resources: nbconvert's resources (copied, not changed).
+            **kw: nbconvert's.
+
+        Returns:
+            ``(html, resources)``, as nbconvert's ``HTMLExporter``.
+        """
         resources = dict(resources or {})
         resources["course_katex"] = katex_head()
         return super().from_notebook_node(nb, resources, **kw)
@@ -80,7 +98,18 @@ class FeedbackExporter(HTMLExporter):
 
 def regenerate(only: list[str] | None = None, *, quiet: bool = False) -> int:
     """Write the feedback of every autograded hand-in (of ``only``'s assignments) again from the gradebook; return how
-    many files were written. Runs nbgrader's ``generate_feedback`` in this process with the course's configuration."""
+    many files were written. Runs nbgrader's ``generate_feedback`` in this process with the course's configuration.
+
+    Args:
+        only: the assignments (default all); names that are not assignments are left out.
+        quiet: do not print the hand-ins nbgrader wrote no feedback for.
+
+    Returns:
+        How many autograded hand-ins have a feedback file afterwards.
+
+    Raises:
+        SystemExit: nbgrader's ``generate_feedback`` failed for an assignment (its log and error in the message).
+    """
     wanted = [a for a in (only or assignments()) if a in assignments()]
     written = 0
     api = nbgrader_api()
@@ -103,6 +132,17 @@ def regenerate(only: list[str] | None = None, *, quiet: bool = False) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``make feedback``: write every feedback file again from the gradebook, and say how many.
+
+    Args:
+        argv: the command line, without the program's name (default ``sys.argv[1:]``).
+
+    Returns:
+        The exit status: 0.
+
+    Raises:
+        SystemExit: the command line is wrong, or nbgrader failed (see :func:`regenerate`).
+    """
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--assignment", help="only this assignment's feedback")
     args = parser.parse_args(argv)
