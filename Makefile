@@ -24,7 +24,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make lab       start JupyterLab on the course (PORT=$(PORT), LAB_ARGS=extra jupyter lab arguments)"
 	@echo "make test      run the whole test suite (the notebooks at their quick budgets)"
-	@echo "make test-full every notebook at its full length, as a student runs it (CI runs it after make test)"
+	@echo "make test-full every notebook at its full length, as a student runs it, and the other RIGHT mutants (CI runs it after make test)"
 	@echo "make setup     create .venv with CPU torch, the helpers and the instructor tools"
 	@echo "make release   regenerate notebooks/ from solutions/ (ASSIGNMENT=name for one)"
 	@echo "make collect   ASSIGNMENT=name FROM=zip-or-folder: an LMS download into $(STATE)/submitted/"
@@ -110,12 +110,15 @@ lint: setup
 # Two pytest workers on two cores: one torch thread each (tiny models run faster single-threaded).
 test: setup lint
 	rm -f build/mutants.tsv
-	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadscope --durations=20 $(PYTEST_ARGS)
+	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder --durations=20 $(PYTEST_ARGS)
 
-# Every notebook at its full length in the Colab stand-in, as a student runs it (tests/test_colab.py, marked full;
-# make test runs them at their quick budgets). CI runs it after make test.
+# What make test leaves out to stay within 6 minutes, all marked full: every notebook at its full length in the Colab
+# stand-in, as a student runs it (tests/test_colab.py; make test runs them at their quick budgets), the RIGHT mutants
+# after the first of each answer cell and the whole-run checks of the harness in the other assignments
+# (tests/test_mutants.py). CI runs it after make test.
 test-full: setup
-	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n 2 -m full --durations=10 tests/test_colab.py $(PYTEST_ARGS)
+	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder -m full \
+		--durations=10 tests/test_colab.py tests/test_mutants.py $(PYTEST_ARGS)
 
 # Only what students receive: notebooks/, helpers/, data/, a README for students, environment.yml, pyproject.toml.
 student-dist: setup

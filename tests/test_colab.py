@@ -10,8 +10,10 @@ README.md), tagged with the release of ``[tool.course]`` and with one more commi
 For each notebook the reference answers (from solutions/) go into the released notebook's answer cells, and the
 notebook runs top to bottom as a student runs it (no ``NBGRADER_EXECUTION``), on the CPU, in two lengths:
 
-- ``quick`` (in ``make test``): ``COURSE_QUICK=1``, every demonstration at its quick budget
-  (``helpers.training.budget``): the same cells and code as a full run, shorter loops;
+- ``quick``: ``COURSE_QUICK=1``, every demonstration at its quick budget (``helpers.training.budget``): the same
+  cells and code as a full run, shorter loops; in ``make test`` for the notebooks without graded cells, in
+  ``make test-full`` for the graded ones, whose reference answers ``make test`` runs at the same budgets in the shared
+  grading run (tests/test_grading.py: no cell may fail);
 - ``full`` (marked ``full``: ``make test-full``, which ``.ci/run`` runs after ``make test``): the full budgets, what a
   student waits for (its times are the benchmark's budgets, ``make bench``); the time each took is appended to
   ``build/exec_times.tsv``.
@@ -187,8 +189,18 @@ def notebooks() -> list[str]:
     return released
 
 
-@pytest.mark.parametrize("assignment", notebooks())
-@pytest.mark.parametrize("length", ["quick", pytest.param("full", marks=pytest.mark.full)])
+def lengths() -> list:
+    """(length, notebook) for every notebook: ``quick`` in ``make test`` for a notebook without graded cells, and in
+    ``make test-full`` for the graded ones (``make test`` executes their reference answers at the same budgets in the
+    shared grading run, in the sandbox, and checks that no cell failed: tests/test_grading.py); ``full`` in
+    ``make test-full``."""
+    graded = set(graded_assignments())
+    return [pytest.param(length, a, id=f"{length}-{a}",
+                         marks=[pytest.mark.full] if length == "full" or a in graded else [])
+            for length in ("quick", "full") for a in notebooks()]
+
+
+@pytest.mark.parametrize(("length", "assignment"), lengths())
 def test_notebook_runs_in_colab(length, assignment, colab_base, tmp_path):
     start = time.perf_counter()
     origin, released = course_repository(tmp_path / "origin")

@@ -20,6 +20,7 @@ the summary that ``tests/conftest.py`` prints at the end of the run.
 
 from __future__ import annotations
 
+import functools
 import os
 
 import pytest
@@ -48,15 +49,26 @@ def hidden_only(module) -> dict[str, dict[str, str]]:
 
 def cases(assignment: str) -> list:
     """Every mutant of ``assignment``, answer cell by answer cell in the notebook's order (WRONG, then RIGHT): the
-    order in which one :class:`harness.Prefix` serves them all, moving forward."""
+    order in which one :class:`harness.Prefix` serves them all, moving forward.
+
+    ``make test`` runs every WRONG mutant (a grader that passes a wrong answer is the worst bug) and the first RIGHT one
+    of each answer cell; the other RIGHT ones run to the notebook's end, seconds each, and are marked ``full``:
+    ``make test-full`` (CI, after ``make test``) runs them."""
     module = load_mutants(assignment)
     if module is None:
         return []
     order = solution_ids(source_notebook(assignment))
     cells = sorted({*module.WRONG, *module.RIGHT}, key=lambda c: order.index(c) if c in order else len(order))
-    return [pytest.param(kind, cell_id, label, source, id=f"{kind}-{cell_id}-{label}")
+    return [pytest.param(kind, cell_id, label, source, id=f"{kind}-{cell_id}-{label}",
+                         marks=[pytest.mark.full] if kind == "RIGHT" and position > 0 else [])
             for cell_id in cells for kind in ("WRONG", "RIGHT")
-            for label, source in getattr(module, kind).get(cell_id, {}).items()]
+            for position, (label, source) in enumerate(getattr(module, kind).get(cell_id, {}).items())]
+
+
+HARNESS_CHECKED = (graded_assignments()[0], graded_assignments()[-1])
+"""The assignments (a NumPy one and a torch one) whose Prefix runs ``make test`` compares with whole runs; the others'
+run in ``make test-full``. (That the reference answers score full marks in-process is shown in every assignment by
+its RIGHT mutants, each of which leaves every other answer cell the reference's.)"""
 
 
 def _clean(text: str) -> str:
@@ -162,8 +174,7 @@ class Mutants:
         :class:`harness.Prefix` moved forward from answer cell to answer cell, get what whole runs get: a Prefix of the
         first answer cell gives a WRONG mutant of it, stopped at its first visible failure, what a whole run gives;
         moved to the last answer cell (the longest prefix), it gives the reference's own code there what the whole run
-        of the
-        reference gives."""
+        of the reference gives."""
         assignment = self.assignment
         whole = run_tests(assignment)
         assert whole.max_score > 0
@@ -231,5 +242,17 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize(("kind", "cell_id", "label", "source"), cases(metafunc.cls.assignment))
 
 
+def _full(method):  # noqa: ANN001, ANN202
+    """``method`` marked ``full`` for one class only (a wrapper: the mark goes on it, not on the shared method)."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        return method(self, *args, **kwargs)
+    return pytest.mark.full(wrapper)
+
+
 for _assignment in graded_assignments():
-    globals()[f"Test_{_assignment}"] = type(f"Test_{_assignment}", (Mutants,), {"assignment": _assignment})
+    _namespace: dict = {"assignment": _assignment}
+    if _assignment not in HARNESS_CHECKED:
+        _whole = Mutants.test_reference_scores_full_marks_and_a_prefix_run_equals_a_whole_run
+        _namespace[_whole.__name__] = _full(_whole)
+    globals()[f"Test_{_assignment}"] = type(f"Test_{_assignment}", (Mutants,), _namespace)

@@ -417,8 +417,15 @@ class LoopbackCluster:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Start a loopback Dask cluster and keep it until Ctrl-C: ``python -m autograder.grading.executor --workers 4``."""
-    parser = argparse.ArgumentParser(description=main.__doc__)
+    """Start a loopback Dask cluster and keep it until Ctrl-C: ``python -m autograder.grading.executor --workers 4``.
+
+    Args:
+        argv: the command line (default: ``sys.argv``): ``--workers N``, ``--folder PATH``.
+
+    Returns:
+        The exit status, once Ctrl-C ended the cluster.
+    """
+    parser = argparse.ArgumentParser(description=(main.__doc__ or "").split("\n\n")[0])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes, one job each")
     parser.add_argument("--folder", type=Path, default=Path("build/dask"), help="logs and the scheduler file")
     args = parser.parse_args(argv)
