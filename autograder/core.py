@@ -135,11 +135,11 @@ def source_path(assignment: str, root: Path | None = None) -> Path:
 
 
 def release_path(assignment: str, root: Path | None = None) -> Path:
-    """The student notebook of ``assignment`` (made by ``make release``).
+    """The student notebook of ``assignment`` (made by ``make release``); arguments as :func:`source_path`'s.
 
     Args:
-        assignment: the assignment's name (``01_statistics``).
-        root: the course's root (default ``ROOT``).
+        assignment: as for :func:`source_path`.
+        root: as for :func:`source_path`.
 
     Returns:
         ``notebooks/<assignment>/<assignment>.ipynb`` under the root (it need not exist).

@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     """``make collect``: collect an LMS download (``ASSIGNMENT PATH``) into ``grading/submitted/``.
 
     Args:
-        argv: the command line, without the program's name (default ``sys.argv[1:]``).
+        argv: ``ASSIGNMENT PATH`` (a zip file or a folder; default: the process's arguments).
 
     Returns:
         The exit status: 0, also when files were not collected (they are listed).

@@ -453,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     failed or an empty run.
 
     Args:
-        argv: the command line, without the program's name (default ``sys.argv[1:]``).
+        argv: as for :func:`grade` (default: the process's arguments).
 
     Returns:
         The exit status of :func:`grade`.
@@ -468,7 +468,8 @@ def grade(argv: list[str] | None = None) -> int:
     report and table.
 
     Args:
-        argv: the command line, without the program's name (default ``sys.argv[1:]``).
+        argv: ``[--assignment A] [--register-only] [--jobs N] [--sandbox on|off] [--scheduler ADDRESS]``
+            (default: the process's arguments).
 
     Returns:
         The exit status: 0 (also with no hand-ins), 2 when the sandbox is on and none can be had, 130 after Ctrl-C

@@ -266,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     what is out of date.
 
     Args:
-        argv: the command line, without the program's name (default ``sys.argv[1:]``).
+        argv: ``[--check]`` (default: the process's arguments).
 
     Returns:
         The exit status: 1 when ``--check`` found something out of date, else 0.

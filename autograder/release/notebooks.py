@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     ``helpers/course.py``.
 
     Args:
-        argv: the command line, without the program's name (default ``sys.argv[1:]``).
+        argv: ``[ASSIGNMENT ...] [--to FOLDER]`` (default: the process's arguments).
 
     Returns:
         The exit status: 0.

@@ -221,10 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     """``make student-dist``: build the student copy and its zip, and say where they are.
 
     Args:
-        argv: the command line, without the program's name (default ``sys.argv[1:]``).
+        argv: ``[--out FOLDER]`` (default: the process's arguments).
 
     Returns:
-        The exit status: 0.
+        0, once the copy and its zip are written.
 
     Raises:
         SystemExit: the copy would hold answers or hidden tests (see :func:`build`).

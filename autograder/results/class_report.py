@@ -691,7 +691,7 @@ def after(run: Callable[[list[str] | None], int], argv: list[str] | None = None)
 
     Args:
         run: the grading run, of the command line (:func:`autograder.grading.grade.grade`).
-        argv: the command line, without the program's name (default ``sys.argv[1:]``).
+        argv: ``run``'s command line (default: the process's arguments).
 
     Returns:
         ``run``'s exit status.
@@ -725,7 +725,7 @@ def main(argv: list[str] | None = None) -> int:
     """Write the class report again from what grading left in the state folder, and say where it is.
 
     Args:
-        argv: the command line, without the program's name (default ``sys.argv[1:]``).
+        argv: ``[--print]`` (default: the process's arguments).
 
     Returns:
         The exit status: 0.

@@ -592,7 +592,8 @@ def main(argv: list[str] | None = None) -> int:
     """``make export``: write ``grades.csv``, or with ``--lms`` the LMS's import files and the feedback zips.
 
     Args:
-        argv: the command line, without the program's name (default ``sys.argv[1:]``).
+        argv: ``[--lms canvas|moodle --roster FILE] [--assignment A] [--points P] [--force]`` (default: the
+            process's arguments).
 
     Returns:
         The exit status: 0.

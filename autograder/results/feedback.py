@@ -135,10 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     """``make feedback``: write every feedback file again from the gradebook, and say how many.
 
     Args:
-        argv: the command line, without the program's name (default ``sys.argv[1:]``).
+        argv: ``[--assignment A]`` (default: the process's arguments).
 
     Returns:
-        The exit status: 0.
+        0, once every feedback file is written (their number is printed).
 
     Raises:
         SystemExit: the command line is wrong, or nbgrader failed (see :func:`regenerate`).
