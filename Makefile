@@ -23,8 +23,8 @@ STAMP := $(VENV)/.installed
 
 help:
 	@echo "make lab       start JupyterLab on the course (PORT=$(PORT), LAB_ARGS=extra jupyter lab arguments)"
-	@echo "make test      run the whole test suite (the notebooks at their quick budgets)"
-	@echo "make test-full every notebook at its full length, as a student runs it, and the other RIGHT mutants (CI runs it after make test)"
+	@echo "make test      the test suite, within 6 minutes (the graded notebooks at their quick budgets, graded)"
+	@echo "make test-full every notebook in a Colab stand-in, quick and full length, and the other RIGHT mutants (CI)"
 	@echo "make setup     create .venv with CPU torch, the helpers and the instructor tools"
 	@echo "make release   regenerate notebooks/ from solutions/ (ASSIGNMENT=name for one)"
 	@echo "make collect   ASSIGNMENT=name FROM=zip-or-folder: an LMS download into $(STATE)/submitted/"
@@ -112,10 +112,10 @@ test: setup lint
 	rm -f build/mutants.tsv
 	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder --durations=20 $(PYTEST_ARGS)
 
-# What make test leaves out to stay within 6 minutes, all marked full: every notebook at its full length in the Colab
-# stand-in, as a student runs it (tests/test_colab.py; make test runs them at their quick budgets), the RIGHT mutants
-# after the first of each answer cell and the whole-run checks of the harness in the other assignments
-# (tests/test_mutants.py). CI runs it after make test.
+# What make test leaves out to stay within 6 minutes, all marked full: every notebook in the Colab stand-in, at its
+# quick budgets and at its full length, as a student runs it (tests/test_colab.py; make test runs the graded notebooks
+# at their quick budgets in its grading run), the RIGHT mutants after the first of each answer cell and the harness's
+# whole-run checks in the other assignments (tests/test_mutants.py). CI runs it after make test.
 test-full: setup
 	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder -m full \
 		--durations=10 tests/test_colab.py tests/test_mutants.py $(PYTEST_ARGS)

@@ -11,12 +11,14 @@ For each notebook the reference answers (from solutions/) go into the released n
 notebook runs top to bottom as a student runs it (no ``NBGRADER_EXECUTION``), on the CPU, in two lengths:
 
 - ``quick``: ``COURSE_QUICK=1``, every demonstration at its quick budget (``helpers.training.budget``): the same
-  cells and code as a full run, shorter loops; in ``make test`` for the notebooks without graded cells, in
-  ``make test-full`` for the graded ones, whose reference answers ``make test`` runs at the same budgets in the shared
-  grading run (tests/test_grading.py: no cell may fail);
-- ``full`` (marked ``full``: ``make test-full``, which ``.ci/run`` runs after ``make test``): the full budgets, what a
-  student waits for (its times are the benchmark's budgets, ``make bench``); the time each took is appended to
-  ``build/exec_times.tsv``.
+  cells and code as a full run, shorter loops;
+- ``full``: the full budgets, what a student waits for (its times are the benchmark's budgets, ``make bench``); the
+  time each took is appended to ``build/exec_times.tsv``.
+
+The whole module is marked ``full``: ``make test-full``, which ``.ci/run`` runs after ``make test`` (building the
+stand-in's environment alone takes a minute and a half on a fresh machine). ``make test`` runs every graded
+notebook's reference answers at the quick budgets in its shared grading run, in the sandbox, and checks that no cell
+failed (tests/test_grading.py).
 
 Both check that every cell ran without error and that no test cell writes to stderr (nbgrader would give it 0
 points); the test cells use only the setup cells and the graded functions, so their outputs do not depend on the
@@ -58,7 +60,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10: pytest brings tomli
     import tomli as tomllib
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.full]  # make test-full (see the module's docstring)
 
 COLAB_PACKAGES = ["numpy", "scipy", "matplotlib", "seaborn", "tqdm", "torch==2.13.0", "ipykernel", "setuptools"]
 """What Colab has that the course uses (torch pinned: a CPU wheel here), and nothing of the course."""
@@ -189,18 +191,8 @@ def notebooks() -> list[str]:
     return released
 
 
-def lengths() -> list:
-    """(length, notebook) for every notebook: ``quick`` in ``make test`` for a notebook without graded cells, and in
-    ``make test-full`` for the graded ones (``make test`` executes their reference answers at the same budgets in the
-    shared grading run, in the sandbox, and checks that no cell failed: tests/test_grading.py); ``full`` in
-    ``make test-full``."""
-    graded = set(graded_assignments())
-    return [pytest.param(length, a, id=f"{length}-{a}",
-                         marks=[pytest.mark.full] if length == "full" or a in graded else [])
-            for length in ("quick", "full") for a in notebooks()]
-
-
-@pytest.mark.parametrize(("length", "assignment"), lengths())
+@pytest.mark.parametrize("assignment", notebooks())
+@pytest.mark.parametrize("length", ["quick", "full"])
 def test_notebook_runs_in_colab(length, assignment, colab_base, tmp_path):
     start = time.perf_counter()
     origin, released = course_repository(tmp_path / "origin")
