@@ -174,7 +174,7 @@ def made_up_class(tmp_path_factory):
 
 def test_counts_equal_the_mutants_given(made_up_class):
     state, truth, _, md_path = made_up_class
-    report = class_report.collect(state, ROOT)
+    report = class_report.read_class(state, ROOT)
     (a,) = report.assignments
     assert len(a.graded) == len(truth) == 20  # s06 timed out: graded, with the points its tests earned
     function_tests = {f.name: f.tests for f in a.functions}

@@ -720,7 +720,7 @@ def test_the_class_report_of_the_shared_grading_run(graded):
     state = course / "grading"
     assert "Class report: " in stdout and (state / class_report.HTML_NAME).is_file()
     markdown = (state / class_report.MARKDOWN_NAME).read_text()
-    report = class_report.collect(state, course)
+    report = class_report.read_class(state, course)
     lines = {(r.student, r.assignment): r.line for r in report.rows}
     assert {"golden_01_statistics"} < {a.name for a in report.assignments}
     for a in report.assignments:

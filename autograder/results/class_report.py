@@ -179,7 +179,7 @@ class Assignment:
 
 @dataclass
 class ClassReport:
-    """What the class report says: read by :func:`collect`, written by :func:`render_markdown` and :func:`render_html`.
+    """What the class report says: read by :func:`read_class`, written by :func:`render_markdown`, :func:`render_html`.
 
     Args:
         generated: when it was made (``YYYY-MM-DD HH:MM UTC``).
@@ -300,7 +300,7 @@ def _failure(nb: nbformat.NotebookNode | None, test: str) -> tuple[str, bool, st
     return "lost its points without an error (e.g. output on stderr)", False, ""
 
 
-def collect(state: Path = STATE, root: Path = ROOT, run_error: str | None = None) -> ClassReport:
+def read_class(state: Path = STATE, root: Path = ROOT, run_error: str | None = None) -> ClassReport:
     """Read what grading produced under ``state`` (the course at ``root``) into a :class:`ClassReport`.
 
     ``state`` is laid out as :mod:`autograder.core` says (``report.csv``, ``gradebook.db``,
@@ -492,7 +492,7 @@ def render_markdown(report: ClassReport) -> str:
     """The report as Markdown (for the terminal and for a repository).
 
     Args:
-        report: the report (:func:`collect`).
+        report: the report (:func:`read_class`).
 
     Returns:
         The Markdown text.
@@ -571,7 +571,7 @@ def render_html(report: ClassReport) -> str:
     """The report as one stand-alone HTML page (inline style, plots as data URIs, no scripts).
 
     Args:
-        report: the report (:func:`collect`).
+        report: the report (:func:`read_class`).
 
     Returns:
         The HTML document.
@@ -674,7 +674,7 @@ def write(state: Path = STATE, root: Path = ROOT, run_error: str | None = None) 
     Returns:
         ``(html, markdown)``: the paths written.
     """
-    report = collect(state, root, run_error)
+    report = read_class(state, root, run_error)
     state.mkdir(parents=True, exist_ok=True)
     html_path, md_path = state / HTML_NAME, state / MARKDOWN_NAME
     html_path.write_text(render_html(report), encoding="utf-8")
