@@ -41,7 +41,7 @@ from autograder.kernel.sandbox import sandbox_problem
 from autograder.release.notebooks import blank_hand_in, reference_hand_in
 from harness import ROOT, load_mutants
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.full]  # an end-to-end scenario: make test-full (CI), as the Colab stand-in
 
 A = "02_entropy"
 LMS = Path(__file__).resolve().parent / "lms"
