@@ -28,7 +28,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from autograder.core import nbgrader_meta, release_path, source_path
-from autograder.release import reference_hand_in
+from autograder.release.notebooks import reference_hand_in
 
 HERE = Path(__file__).resolve().parent
 ORIGINAL = "01_statistics"
