@@ -115,11 +115,11 @@ test: setup lint
 # What make test leaves out to stay within 6 minutes, all marked full: every notebook in the Colab stand-in, at its
 # quick budgets and at its full length, as a student runs it (tests/test_colab.py; make test runs the graded notebooks
 # at their quick budgets in its grading run), the RIGHT mutants after the first of each answer cell and the harness's
-# whole-run checks in the other assignments (tests/test_mutants.py), an instructor's term end to end (tests/test_term.py).
-# CI runs it after make test.
+# whole-run checks in the other assignments (tests/test_mutants.py), an instructor's term end to end (tests/test_term.py)
+# and make grade on Dask with a worker killed (tests/test_dask.py). CI runs it after make test.
 test-full: setup
 	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder -m full \
-		--durations=10 tests/test_colab.py tests/test_mutants.py tests/test_term.py $(PYTEST_ARGS)
+		--durations=10 tests/test_colab.py tests/test_mutants.py tests/test_term.py tests/test_dask.py $(PYTEST_ARGS)
 
 # Only what students receive: notebooks/, helpers/, data/, a README for students, environment.yml, pyproject.toml.
 student-dist: setup

@@ -178,6 +178,8 @@ def normalised(html: str) -> str:
     return " ".join(text.split())
 
 
+@pytest.mark.full  # make test-full (CI): a class graded twice, a minute of a worker; make test keeps the executor's
+# own rerun of a killed worker's job (above) and the shared grading run
 def test_make_grade_on_dask_with_a_worker_killed_grades_as_a_local_run(tmp_path):
     """``grade --scheduler`` on a real scheduler and two workers on loopback, worker 0 SIGKILLed while it grades:
     every hand-in graded, and the gradebook, grades.csv, report.csv and feedback equal a local run's of the class."""
