@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -389,12 +389,15 @@ def nbgrader_api(root: Path | None = None, *, release: Path | str | None = None,
     return NbGraderAPI(coursedir=CourseDirectory(config=settings), config=settings)
 
 
-def generate_assignment(names: list[str], to: Path | str | None = None) -> list[Path]:
+def generate_assignment(names: list[str], to: Path | str | None = None,
+                        finish: Callable[[NotebookNode, str], None] | None = None) -> list[Path]:
     """``nbgrader generate_assignment`` of each of ``names``, each student notebook marked as generated.
 
     Args:
         names: the assignments (folders of ``solutions/``), which nbgrader also records in the gradebook.
         to: the folder to write into (default ``notebooks/``).
+        finish: changes each student notebook (and its assignment's name) before it is written back, in place
+            (the release's Colab setup cell and badge).
 
     Returns:
         The student notebooks written, in the order of ``names``; their metadata ``course.generated`` says from
@@ -422,6 +425,8 @@ def generate_assignment(names: list[str], to: Path | str | None = None) -> list[
         nb.metadata["course"] = {
             "generated": f"from solutions/{name}/{name}.ipynb by `make release`: edit there, not here",
         }
+        if finish is not None:
+            finish(nb, name)
         nbformat.write(nb, target)
         written.append(target)
     return written

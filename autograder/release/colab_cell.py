@@ -8,7 +8,7 @@
 
 ``make release`` (:mod:`autograder.release.notebooks`) writes only generated files, never ``solutions/``:
 
-- in each student notebook that ``nbgrader generate_assignment`` wrote (:func:`bootstrap_file`), the first code cell
+- in each student notebook that ``nbgrader generate_assignment`` wrote (:func:`bootstrap_notebook`), the first code cell
   (the cell that starts with ``# Setup, part 1``) from :data:`SETUP_TEMPLATE`: on Google Colab it fetches the
   repository at ``ref``, installs ``helpers`` with ``pip --no-deps`` (Colab's torch and numpy stay) and sets
   ``COURSE_DATA_DIR``; elsewhere it only imports (``importlib``, ``os``, ``site``, ``subprocess``, ``sys``,
@@ -226,19 +226,6 @@ def readme_table(text: str, assignments: Iterable[str], source: CourseSource) ->
         path = notebook_path(name)
         rows.append(f"| [`{name}`]({path}) | {topics.get(name, '')} | {badge_markdown(path, source)} |")
     return text[:start] + "\n" + "\n".join(rows) + "\n" + text[stop:]
-
-
-def bootstrap_file(path: Path, assignment: str, source: CourseSource) -> None:
-    """Write the current setup and badge cells into the generated student notebook at ``path``.
-
-    Args:
-        path: a notebook that ``nbgrader generate_assignment`` wrote (never one in ``solutions/``).
-        assignment: its assignment's name (the badge links to its path in the repository).
-        source: the course's address and release (:func:`read_config`).
-    """
-    nb = nbformat.read(path, as_version=4)
-    bootstrap_notebook(nb, assignment, source)
-    nbformat.write(nb, path)
 
 
 def prepare(root: Path, write: bool = True) -> list[str]:

@@ -30,10 +30,9 @@ def release(names: list[str], to: str | None = None, quiet: bool = False) -> Non
         quiet: print nothing.
     """
     source = colab.read_config(ROOT)
-    for name in names:
-        for path in generate_assignment([name], to):
-            colab.bootstrap_file(path, name, source)
-        if not quiet:
+    generate_assignment(names, to, finish=lambda nb, name: colab.bootstrap_notebook(nb, name, source))
+    if not quiet:
+        for name in names:
             print(f"released {name} -> {to or 'notebooks'}/{name}/")
 
 
